@@ -1,0 +1,139 @@
+//! `dfix.toml`: per-repository settings.
+//!
+//! ```toml
+//! unsafe-fixes = false          # same as --unsafe-fixes
+//! select = ["merge-runs"]       # same as --select (ids or aliases)
+//! ignore = ["DL3059"]           # same as --ignore
+//! extend-select = ["apt-no-recommends"]
+//!
+//! [transforms.non-root-user]    # options of one transform
+//! applicability = "safe"        # override its default applicability
+//! uid = 10001
+//!
+//! [knowledge.images]            # extends transforms/images.toml (tables merge, arrays append)
+//! ```
+//!
+//! The file is found by walking up from the Dockerfile's directory; the first `dfix.toml` wins.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::fix::Applicability;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub unsafe_fixes: Option<bool>,
+    #[serde(default)]
+    pub select: Option<Vec<String>>,
+    #[serde(default)]
+    pub extend_select: Vec<String>,
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    /// Options per transform id.
+    #[serde(default)]
+    pub transforms: BTreeMap<String, toml::Table>,
+    /// Additions to the built-in knowledge tables, by table name (`images`, `package-managers`, ...).
+    #[serde(default)]
+    pub knowledge: toml::Table,
+    /// Where the file was read from (not part of the file).
+    #[serde(skip)]
+    pub path: Option<PathBuf>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("failed to read {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{path}: {message}")]
+    Parse { path: PathBuf, message: String },
+}
+
+impl Config {
+    pub const FILE_NAME: &'static str = "dfix.toml";
+
+    pub fn from_str(text: &str, path: &Path) -> Result<Self, ConfigError> {
+        let mut config: Config = toml::from_str(text)
+            .map_err(|e| ConfigError::Parse { path: path.to_path_buf(), message: e.to_string() })?;
+        config.path = Some(path.to_path_buf());
+        for (id, table) in &config.transforms {
+            if let Some(value) = table.get("applicability") {
+                let ok = value.as_str().is_some_and(|s| parse_applicability(s).is_some());
+                if !ok {
+                    return Err(ConfigError::Parse {
+                        path: path.to_path_buf(),
+                        message: format!(
+                            "transforms.{id}.applicability must be \"safe\", \"unsafe\" or \"display-only\""
+                        ),
+                    });
+                }
+            }
+        }
+        Ok(config)
+    }
+
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| ConfigError::Read { path: path.to_path_buf(), source })?;
+        Self::from_str(&text, path)
+    }
+
+    /// The nearest `dfix.toml` in `dir` or one of its ancestors.
+    pub fn find(dir: &Path) -> Option<PathBuf> {
+        dir.ancestors().map(|d| d.join(Self::FILE_NAME)).find(|p| p.is_file())
+    }
+
+    /// The options table of a transform (empty when the file has none).
+    pub fn transform(&self, id: &str) -> Option<&toml::Table> {
+        self.transforms.get(id)
+    }
+
+    /// A typed option of a transform, `None` when absent or of another type.
+    pub fn option<'de, T: Deserialize<'de>>(&self, transform: &str, key: &str) -> Option<T> {
+        let value = self.transform(transform)?.get(key)?.clone();
+        value.try_into().ok()
+    }
+
+    /// The applicability configured for a transform, if any.
+    pub fn applicability(&self, id: &str) -> Option<Applicability> {
+        self.transform(id)?.get("applicability")?.as_str().and_then(parse_applicability)
+    }
+}
+
+pub fn parse_applicability(s: &str) -> Option<Applicability> {
+    match s {
+        "safe" => Some(Applicability::Safe),
+        "unsafe" => Some(Applicability::Unsafe),
+        "display-only" => Some(Applicability::DisplayOnly),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_transform_options_and_applicability() {
+        let c = Config::from_str(
+            "ignore = [\"DL3059\"]\n[transforms.non-root-user]\napplicability = \"safe\"\nuid = 42\n",
+            Path::new("dfix.toml"),
+        )
+        .unwrap();
+        assert_eq!(c.ignore, vec!["DL3059"]);
+        assert_eq!(c.applicability("non-root-user"), Some(Applicability::Safe));
+        assert_eq!(c.option::<i64>("non-root-user", "uid"), Some(42));
+    }
+
+    #[test]
+    fn rejects_unknown_keys_and_bad_applicability() {
+        assert!(Config::from_str("colour = true\n", Path::new("dfix.toml")).is_err());
+        let err = Config::from_str("[transforms.x]\napplicability = \"maybe\"\n", Path::new("d/dfix.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("d/dfix.toml") && err.contains("applicability"), "{err}");
+    }
+}

@@ -1,0 +1,236 @@
+//! The fix loop: run the selected transforms, apply their non-overlapping fixes, re-parse, repeat to a fixed point.
+//!
+//! Guards, because a fixer must never make a file worse:
+//! - after each pass the result is re-parsed; if the Dockerfile or any shell body gained syntax errors, the pass is
+//!   undone, the transforms whose fixes broke it are disabled for this file and reported as internal errors, and
+//!   the pass is redone without them, so the other transforms' fixes still apply;
+//! - if no fixed point is reached within `max_passes`, the transforms still changing the file are disabled the same
+//!   way and the loop starts over from the original.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use crate::config::Config;
+use crate::fix::{Applicability, Edit, Proposal, apply_edits};
+use crate::knowledge::Knowledge;
+use crate::syntax::{Dockerfile, SyntaxError};
+use crate::transforms::{Context, Proposals, Transform};
+
+/// Passes before giving up on reaching a fixed point.
+pub const MAX_PASSES: usize = 50;
+
+pub struct Options<'a> {
+    /// The transforms to run, in registry order.
+    pub transforms: Vec<&'static dyn Transform>,
+    /// The weakest applicability applied: `Safe` by default, `Unsafe` with `--unsafe-fixes`.
+    pub required: Applicability,
+    pub max_passes: usize,
+    pub config: &'a Config,
+    pub knowledge: &'a Knowledge,
+}
+
+/// A fix that was applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applied {
+    pub transform: &'static str,
+    pub message: String,
+    pub title: String,
+    /// 1-based line in the file as it was when the fix was applied.
+    pub line: usize,
+}
+
+/// A transform that misbehaved on this file: its fixes were rolled back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InternalError {
+    pub transforms: Vec<&'static str>,
+    pub message: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// The fixed file (identical to the input when nothing applied).
+    pub output: String,
+    pub applied: Vec<Applied>,
+    /// Proposals on the final output that were not applied: fixes below the required applicability
+    /// (unsafe ones held back, display-only ones) and notes without a fix.
+    pub remaining: Vec<Proposal>,
+    pub internal_errors: Vec<InternalError>,
+}
+
+impl Outcome {
+    pub fn changed(&self, input: &str) -> bool {
+        self.output != input
+    }
+
+    /// Unsafe fixes that `--unsafe-fixes` would apply.
+    pub fn held_back_unsafe(&self) -> usize {
+        self.remaining
+            .iter()
+            .filter(|p| p.fix.as_ref().is_some_and(|f| f.applicability() == Applicability::Unsafe))
+            .count()
+    }
+
+    pub fn applied_by_transform(&self) -> BTreeMap<&'static str, usize> {
+        let mut counts = BTreeMap::new();
+        for a in &self.applied {
+            *counts.entry(a.transform).or_default() += 1;
+        }
+        counts
+    }
+}
+
+/// Parse `source`, and fix it. A file that does not parse is returned as its syntax errors, untouched.
+pub fn fix(source: &str, options: &Options<'_>) -> Result<Outcome, Vec<SyntaxError>> {
+    let original = Dockerfile::parse(source);
+    if !original.errors().is_empty() {
+        return Err(original.errors().to_vec());
+    }
+    let baseline_shell_errors = original.shell_error_count();
+    let mut disabled: Vec<&'static str> = Vec::new();
+    let mut internal_errors = Vec::new();
+
+    'restart: loop {
+        let mut file = Dockerfile::parse(source);
+        let mut shell_errors = baseline_shell_errors;
+        let mut applied = Vec::new();
+        let active: Vec<&'static dyn Transform> =
+            options.transforms.iter().copied().filter(|t| !disabled.contains(&t.meta().id)).collect();
+
+        for _pass in 0..options.max_passes.max(1) {
+            let proposals = propose(&file, &active, options);
+            let chosen = choose(&proposals, options.required);
+            if chosen.is_empty() {
+                let remaining = proposals
+                    .into_iter()
+                    .filter(|p| p.fix.as_ref().is_none_or(|f| !f.applies(options.required)))
+                    .collect();
+                return Ok(Outcome { output: file.source().to_string(), applied, remaining, internal_errors });
+            }
+
+            match apply_checked(&file, &chosen, &proposals, shell_errors) {
+                Ok((next, next_shell_errors)) => {
+                    for &i in &chosen {
+                        let p = &proposals[i];
+                        applied.push(Applied {
+                            transform: p.transform,
+                            message: p.message.clone(),
+                            title: p.fix.as_ref().map(|f| f.title().to_string()).unwrap_or_default(),
+                            line: file.line_col(p.range.start).0,
+                        });
+                    }
+                    file = next;
+                    shell_errors = next_shell_errors;
+                }
+                Err(culprits) => {
+                    internal_errors.push(InternalError {
+                        message: format!(
+                            "the fixes of {} introduced a syntax error and were rolled back",
+                            culprits.join(", ")
+                        ),
+                        transforms: culprits.clone(),
+                    });
+                    disabled.extend(culprits);
+                    continue 'restart;
+                }
+            }
+        }
+
+        // No fixed point: disable what is still changing the file and start over.
+        let proposals = propose(&file, &active, options);
+        let mut culprits: Vec<&'static str> =
+            choose(&proposals, options.required).into_iter().map(|i| proposals[i].transform).collect();
+        culprits.sort_unstable();
+        culprits.dedup();
+        if culprits.is_empty() {
+            culprits = active.iter().map(|t| t.meta().id).collect();
+        }
+        internal_errors.push(InternalError {
+            message: format!(
+                "no fixed point after {} passes; the fixes of {} were rolled back",
+                options.max_passes,
+                culprits.join(", ")
+            ),
+            transforms: culprits.clone(),
+        });
+        disabled.extend(culprits);
+    }
+}
+
+/// Run every active transform on `file`.
+fn propose(file: &Dockerfile, active: &[&'static dyn Transform], options: &Options<'_>) -> Vec<Proposal> {
+    let cx = Context { file, config: options.config, knowledge: options.knowledge };
+    let mut all = Vec::new();
+    for t in active {
+        let meta = t.meta();
+        let default = options.config.applicability(meta.id).unwrap_or(meta.applicability);
+        let mut out = Proposals::new(meta.id, default);
+        t.run(&cx, &mut out);
+        all.extend(out.into_vec());
+    }
+    all
+}
+
+/// Indices of the applicable fixes to apply in one pass: sorted by position, then registry order (the order of
+/// `proposals`); a fix whose edits overlap or touch an already chosen fix waits for the next pass.
+fn choose(proposals: &[Proposal], required: Applicability) -> Vec<usize> {
+    let mut candidates: Vec<usize> = (0..proposals.len())
+        .filter(|&i| proposals[i].fix.as_ref().is_some_and(|f| f.applies(required) && !f.edits().is_empty()))
+        .collect();
+    candidates.sort_by_key(|&i| (proposals[i].fix.as_ref().map(|f| f.span().start).unwrap_or(0), i));
+    let mut taken: Vec<Range<usize>> = Vec::new();
+    let mut chosen = Vec::new();
+    for i in candidates {
+        let fix = proposals[i].fix.as_ref().expect("filtered");
+        let clashes = fix.edits().iter().any(|e| taken.iter().any(|t| conflicts(&e.range(), t)));
+        if clashes {
+            continue;
+        }
+        taken.extend(fix.edits().iter().map(Edit::range));
+        chosen.push(i);
+    }
+    chosen
+}
+
+/// Two edit ranges conflict when they overlap, or when both sit at the same point (the order of two insertions
+/// at one offset would be arbitrary).
+fn conflicts(a: &Range<usize>, b: &Range<usize>) -> bool {
+    if a.start < b.end && b.start < a.end {
+        return true;
+    }
+    a.start == b.start || (a.is_empty() && (a.start == b.end)) || (b.is_empty() && b.start == a.end)
+}
+
+/// Apply the chosen fixes and re-parse. On a new syntax error, find the transforms whose fixes cause it.
+fn apply_checked(
+    file: &Dockerfile,
+    chosen: &[usize],
+    proposals: &[Proposal],
+    shell_errors: usize,
+) -> Result<(Dockerfile, usize), Vec<&'static str>> {
+    let attempt = |subset: &[usize]| -> Option<(Dockerfile, usize)> {
+        let mut edits: Vec<&Edit> =
+            subset.iter().flat_map(|&i| proposals[i].fix.as_ref().expect("chosen").edits()).collect();
+        edits.sort_by_key(|e| (e.start(), e.end()));
+        let next = Dockerfile::parse(&apply_edits(file.source(), &edits));
+        let next_shell = next.shell_error_count();
+        (next.errors().is_empty() && next_shell <= shell_errors).then_some((next, next_shell))
+    };
+    if let Some(ok) = attempt(chosen) {
+        return Ok(ok);
+    }
+    let mut culprits: Vec<&'static str> = Vec::new();
+    let mut ids: Vec<&'static str> = chosen.iter().map(|&i| proposals[i].transform).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    for id in &ids {
+        let subset: Vec<usize> = chosen.iter().copied().filter(|&i| proposals[i].transform == *id).collect();
+        if attempt(&subset).is_none() {
+            culprits.push(id);
+        }
+    }
+    if culprits.is_empty() {
+        // Only the combination breaks the file: blame all of them.
+        culprits = ids;
+    }
+    Err(culprits)
+}

@@ -1,0 +1,23 @@
+use crate::fix::Applicability;
+use crate::transforms::{Context, Proposals, Transform, TransformMeta, declare_transform};
+
+declare_transform! {
+    /// ## What it does
+    /// TODO
+    pub CopyNotAdd {
+        id: "copy-not-add",
+        summary: "TODO",
+        applicability: Applicability::Safe,
+        default_enabled: true,
+        aliases: ["DL3020"],
+        since: "0.1.0",
+    }
+}
+
+impl Transform for CopyNotAdd {
+    fn meta(&self) -> &'static TransformMeta {
+        &Self::META
+    }
+
+    fn run(&self, _cx: &Context<'_>, _out: &mut Proposals) {}
+}

@@ -1,0 +1,23 @@
+use crate::fix::Applicability;
+use crate::transforms::{Context, Proposals, Transform, TransformMeta, declare_transform};
+
+declare_transform! {
+    /// ## What it does
+    /// TODO
+    pub EnvKeyValue {
+        id: "env-key-value",
+        summary: "TODO",
+        applicability: Applicability::Safe,
+        default_enabled: true,
+        aliases: ["LegacyKeyValueFormat"],
+        since: "0.1.0",
+    }
+}
+
+impl Transform for EnvKeyValue {
+    fn meta(&self) -> &'static TransformMeta {
+        &Self::META
+    }
+
+    fn run(&self, _cx: &Context<'_>, _out: &mut Proposals) {}
+}

@@ -1,0 +1,161 @@
+//! Transforms: each reads the syntax model and proposes fixes. One file per transform, one list in [`TRANSFORMS`].
+//!
+//! A transform never mutates anything. It walks the instructions it cares about through [`Context`] and reports
+//! [`Proposal`]s through [`Proposals`], which tags each with the transform's id so none can be mislabelled.
+
+use std::ops::Range;
+
+use crate::config::Config;
+use crate::fix::{Applicability, Fix, Proposal};
+use crate::knowledge::Knowledge;
+use crate::syntax::Dockerfile;
+
+pub mod edits;
+
+mod apt_get_not_apt;
+mod copy_not_add;
+mod env_key_value;
+mod maintainer_label;
+
+/// Everything a transform may read.
+pub struct Context<'a> {
+    pub file: &'a Dockerfile,
+    pub config: &'a Config,
+    pub knowledge: &'a Knowledge,
+}
+
+/// Static description of a transform, shown by `dfix rules` and `dfix explain`.
+#[derive(Debug)]
+pub struct TransformMeta {
+    /// Kebab-case id, used on the command line, in `dfix.toml` and in reports.
+    pub id: &'static str,
+    /// One line: what the transform fixes.
+    pub summary: &'static str,
+    /// The longer explanation, in Markdown (the doc comment of the transform).
+    pub docs: &'static str,
+    /// The applicability of its fixes unless configuration says otherwise.
+    pub applicability: Applicability,
+    /// Whether it runs when no `--select` names it.
+    pub default_enabled: bool,
+    /// hadolint and BuildKit check ids it corresponds to, accepted by `--select` and `--ignore`.
+    pub aliases: &'static [&'static str],
+    /// The dfix version that introduced it.
+    pub since: &'static str,
+    pub file: &'static str,
+    pub line: u32,
+}
+
+pub trait Transform: Sync {
+    fn meta(&self) -> &'static TransformMeta;
+    fn run(&self, cx: &Context<'_>, out: &mut Proposals);
+}
+
+/// Declares a transform's unit struct and its [`TransformMeta`], taking the docs from the doc comment.
+macro_rules! declare_transform {
+    (
+        $(#[doc = $doc:literal])+
+        pub $name:ident {
+            id: $id:literal,
+            summary: $summary:literal,
+            applicability: $app:expr,
+            default_enabled: $enabled:literal,
+            aliases: [$($alias:literal),* $(,)?],
+            since: $since:literal $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])+
+        pub struct $name;
+
+        impl $name {
+            pub const META: $crate::transforms::TransformMeta = $crate::transforms::TransformMeta {
+                id: $id,
+                summary: $summary,
+                docs: concat!($($doc, "\n"),+),
+                applicability: $app,
+                default_enabled: $enabled,
+                aliases: &[$($alias),*],
+                since: $since,
+                file: file!(),
+                line: line!(),
+            };
+        }
+    };
+}
+pub(crate) use declare_transform;
+
+/// All transforms, in the order of the README table and the tie-break order when two fixes start at the same byte:
+/// instruction-level rewrites first (FROM, ENV, LABEL, ADD), then RUN bodies, then user and image changes.
+pub static TRANSFORMS: &[&dyn Transform] = &[
+    &maintainer_label::MaintainerLabel,
+    &env_key_value::EnvKeyValue,
+    &copy_not_add::CopyNotAdd,
+    &apt_get_not_apt::AptGetNotApt,
+];
+
+/// Find a transform by id or alias (case-insensitive for aliases such as `DL3059`).
+pub fn lookup(name: &str) -> Option<&'static dyn Transform> {
+    TRANSFORMS.iter().copied().find(|t| {
+        let meta = t.meta();
+        meta.id == name || meta.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
+    })
+}
+
+/// The proposals of one transform, already tagged with its id.
+pub struct Proposals {
+    transform: &'static str,
+    default: Applicability,
+    items: Vec<Proposal>,
+}
+
+impl Proposals {
+    pub fn new(transform: &'static str, default: Applicability) -> Self {
+        Self { transform, default, items: Vec::new() }
+    }
+
+    /// Report a finding about `range`, without a fix yet.
+    pub fn propose(&mut self, range: Range<usize>, message: impl Into<String>) -> &mut Proposal {
+        self.items.push(Proposal { transform: self.transform, message: message.into(), range, fix: None });
+        self.items.last_mut().expect("just pushed")
+    }
+
+    /// Report a finding with a fix whose applicability is the transform's default (possibly overridden by config).
+    pub fn fix(&mut self, range: Range<usize>, message: impl Into<String>, title: impl Into<String>, edits: Vec<crate::fix::Edit>) {
+        let fix = Fix::new(title, edits, self.default);
+        self.propose(range, message).fix = Some(fix);
+    }
+
+    /// The applicability this transform's fixes get by default in this run.
+    pub fn default_applicability(&self) -> Applicability {
+        self.default
+    }
+
+    pub fn into_vec(self) -> Vec<Proposal> {
+        self.items
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_kebab_case_and_match_their_file() {
+        let mut seen = std::collections::HashSet::new();
+        for t in TRANSFORMS {
+            let m = t.meta();
+            assert!(seen.insert(m.id), "duplicate id {}", m.id);
+            assert!(m.id.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{} is not kebab-case", m.id);
+            let stem = std::path::Path::new(m.file).file_stem().unwrap().to_str().unwrap();
+            assert_eq!(stem.replace('_', "-"), m.id, "transform {} lives in {}", m.id, m.file);
+            assert!(!m.summary.is_empty() && !m.docs.is_empty());
+            assert!(m.docs.contains("## What it does"), "{} docs lack '## What it does'", m.id);
+        }
+    }
+
+    #[test]
+    fn lookup_accepts_ids_and_aliases() {
+        assert_eq!(lookup("maintainer-label").unwrap().meta().id, "maintainer-label");
+        assert_eq!(lookup("dl4000").unwrap().meta().id, "maintainer-label");
+        assert!(lookup("no-such-thing").is_none());
+    }
+}
