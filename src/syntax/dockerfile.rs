@@ -576,27 +576,10 @@ impl Dockerfile {
         if self.instructions.is_empty() && self.errors.is_empty() {
             problems.push((self.source.len()..self.source.len(), "file with no instructions".to_string()));
         }
-        let mut seen_from = false;
         for instr in &self.instructions {
             let keyword = &self.source[instr.keyword.clone()];
-            match instr.kind {
-                InstructionKind::Unknown => {
-                    problems.push((instr.keyword.clone(), format!("unknown instruction: {}", truncate(keyword, 40))));
-                }
-                InstructionKind::From => {
-                    seen_from = true;
-                    if instr.args.is_empty() {
-                        problems.push((instr.keyword.clone(), "FROM requires an image".to_string()));
-                    }
-                }
-                InstructionKind::Arg => {}
-                _ if !seen_from => {
-                    problems.push((
-                        instr.keyword.clone(),
-                        format!("{} before the first FROM (only ARG may come before it)", keyword.to_uppercase()),
-                    ));
-                }
-                _ => {}
+            if instr.kind == InstructionKind::Unknown {
+                problems.push((instr.keyword.clone(), format!("unknown instruction: {}", truncate(keyword, 40))));
             }
             if instr.kind.allows_exec_form() && instr.exec.is_none() && exec_array_of_non_strings(instr.args.as_str())
             {

@@ -376,22 +376,38 @@ static bool scan_text(Scanner *s, TSLexer *lexer, const bool *valid) {
       word_start = s->quote == 0;
       continue;
     }
-    if (word_start && c == '<' && s->quote == 0 && has(s, HEREDOC_CAPABLE) && valid[HEREDOC_MARKER]) {
-      if (any) {
-        /* end the text here; the marker is scanned on the next call */
-        break;
+    if (word_start && (c == '<' || (c >= '0' && c <= '9')) && s->quote == 0 && has(s, HEREDOC_CAPABLE) &&
+        valid[HEREDOC_MARKER]) {
+      /* a heredoc marker, possibly with a file descriptor (`3<<EOF`) */
+      bool digits = false;
+      while (lexer->lookahead >= '0' && lexer->lookahead <= '9') {
+        advance(lexer);
+        digits = true;
       }
-      bool consumed = false;
-      if (scan_heredoc_marker(s, lexer, &consumed)) {
-        lexer->result_symbol = HEREDOC_MARKER;
-        return true;
+      if (lexer->lookahead == '<') {
+        if (any) {
+          /* end the text before this word; the marker is scanned on the next call */
+          break;
+        }
+        bool consumed = false;
+        if (scan_heredoc_marker(s, lexer, &consumed)) {
+          lexer->result_symbol = HEREDOC_MARKER;
+          return true;
+        }
+        /* not a marker: what was consumed is text */
+        any = true;
+        word_start = false;
+        prev = '<';
+        lexer->mark_end(lexer);
+        continue;
       }
-      /* not a marker: what was consumed is text */
-      any = true;
-      word_start = false;
-      prev = '<';
-      lexer->mark_end(lexer);
-      continue;
+      if (digits) {
+        any = true;
+        word_start = false;
+        prev = '0';
+        lexer->mark_end(lexer);
+        continue;
+      }
     }
     /* quote tracking for heredoc detection, with BuildKit's shell-word rules (backslash escapes) */
     if (s->quote == 0 && (c == '"' || c == '\'') && prev != '\\') {
