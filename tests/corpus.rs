@@ -1,1 +1,164 @@
-fn main() {}
+//! Runs every fixture pair under `corpus/<transform>/<case>/`: `input.Dockerfile` fixed by that transform alone
+//! must give `expected.Dockerfile`, and fixing `expected.Dockerfile` again must change nothing. Cases under
+//! `corpus/_all/` run the default transform set. An optional `case.toml` holds `unsafe-fixes = true` and a
+//! `config` string (the content of a `dfix.toml`). `DFIX_BLESS=1` rewrites the expected files.
+
+use std::path::{Path, PathBuf};
+
+use dfix::config::Config;
+use dfix::engine::{self, Options};
+use dfix::fix::Applicability;
+use dfix::knowledge::Knowledge;
+use dfix::transforms::{TRANSFORMS, Transform};
+use libtest_mimic::{Arguments, Failed, Trial};
+
+#[derive(serde::Deserialize, Default)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct CaseOptions {
+    #[serde(default)]
+    unsafe_fixes: bool,
+    #[serde(default)]
+    config: Option<String>,
+}
+
+fn main() {
+    let args = Arguments::from_args();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let mut trials = vec![Trial::test("corpus::layout", {
+        let root = root.clone();
+        move || check_layout(&root)
+    })];
+    let mut groups: Vec<PathBuf> = dirs(&root);
+    groups.sort();
+    for group in groups {
+        let name = group.file_name().unwrap().to_string_lossy().to_string();
+        let mut cases = dirs(&group);
+        cases.sort();
+        for case in cases {
+            let case_name = case.file_name().unwrap().to_string_lossy().to_string();
+            let transform = name.clone();
+            trials.push(Trial::test(format!("{name}::{case_name}"), move || {
+                run_case(&transform, &case)
+            }));
+        }
+    }
+    libtest_mimic::run(&args, trials).exit();
+}
+
+fn dirs(path: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(path)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn transforms_for(group: &str) -> Result<Vec<&'static dyn Transform>, Failed> {
+    if group == "_all" {
+        return Ok(TRANSFORMS
+            .iter()
+            .copied()
+            .filter(|t| t.meta().default_enabled)
+            .collect());
+    }
+    TRANSFORMS
+        .iter()
+        .copied()
+        .find(|t| t.meta().id == group)
+        .map(|t| vec![t])
+        .ok_or_else(|| format!("corpus/{group} names no registered transform").into())
+}
+
+fn run_case(group: &str, dir: &Path) -> Result<(), Failed> {
+    let transforms = transforms_for(group)?;
+    let read = |name: &str| {
+        std::fs::read_to_string(dir.join(name))
+            .map_err(|e| Failed::from(format!("{}: {e}", dir.join(name).display())))
+    };
+    let input = read("input.Dockerfile")?;
+    let expected_path = dir.join("expected.Dockerfile");
+    let options: CaseOptions = match std::fs::read_to_string(dir.join("case.toml")) {
+        Ok(text) => toml::from_str(&text).map_err(|e| format!("case.toml: {e}"))?,
+        Err(_) => CaseOptions::default(),
+    };
+    let config = match &options.config {
+        Some(text) => Config::from_str(text, &dir.join("case.toml")).map_err(|e| e.to_string())?,
+        None => Config::default(),
+    };
+    let knowledge = Knowledge::with_extensions(&config.knowledge).map_err(|e| e.to_string())?;
+    let opts = Options {
+        transforms,
+        required: if options.unsafe_fixes {
+            Applicability::Unsafe
+        } else {
+            Applicability::Safe
+        },
+        max_passes: 10,
+        config: &config,
+        knowledge: &knowledge,
+    };
+    let outcome =
+        engine::fix(&input, &opts).map_err(|errors| format!("input does not parse: {errors:?}"))?;
+    if !outcome.internal_errors.is_empty() {
+        return Err(format!("internal errors: {:?}", outcome.internal_errors).into());
+    }
+    if std::env::var_os("DFIX_BLESS").is_some() {
+        std::fs::write(&expected_path, &outcome.output).map_err(|e| e.to_string())?;
+    }
+    let expected = read("expected.Dockerfile")?;
+    if outcome.output != expected {
+        return Err(format!(
+            "output differs from expected.Dockerfile\n--- expected\n{}\n--- actual\n{}\n(DFIX_BLESS=1 rewrites it)",
+            expected, outcome.output
+        )
+        .into());
+    }
+    if input == expected && !outcome.applied.is_empty() {
+        return Err("an unchanged case applied fixes".into());
+    }
+    let again = engine::fix(&expected, &opts)
+        .map_err(|errors| format!("expected output does not parse: {errors:?}"))?;
+    if again.output != expected {
+        return Err(format!(
+            "not idempotent: a second run changes the output to\n{}",
+            again.output
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// Every transform has fixtures with at least one changed and one unchanged case; every directory names a
+/// transform (or starts with `_`).
+fn check_layout(root: &Path) -> Result<(), Failed> {
+    let mut problems = Vec::new();
+    for t in TRANSFORMS {
+        let id = t.meta().id;
+        let cases = dirs(&root.join(id));
+        let unchanged = |c: &PathBuf| {
+            let i = std::fs::read(c.join("input.Dockerfile")).ok();
+            let e = std::fs::read(c.join("expected.Dockerfile")).ok();
+            i.is_some() && i == e
+        };
+        if !cases.iter().any(|c| !unchanged(c)) {
+            problems.push(format!("corpus/{id} has no case that changes the input"));
+        }
+        if !cases.iter().any(unchanged) {
+            problems.push(format!("corpus/{id} has no case that must stay unchanged"));
+        }
+    }
+    for dir in dirs(root) {
+        let name = dir.file_name().unwrap().to_string_lossy().to_string();
+        if !name.starts_with('_') && !TRANSFORMS.iter().any(|t| t.meta().id == name) {
+            problems.push(format!("corpus/{name} names no registered transform"));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("\n").into())
+    }
+}

@@ -91,7 +91,10 @@ impl Command {
                             break;
                         }
                         // options of sudo that take a value
-                        let takes_value = matches!(opt, "-u" | "-g" | "-C" | "-D" | "-h" | "-p" | "-R" | "-T" | "-U");
+                        let takes_value = matches!(
+                            opt,
+                            "-u" | "-g" | "-C" | "-D" | "-h" | "-p" | "-R" | "-T" | "-U"
+                        );
                         i += if takes_value { 2 } else { 1 };
                     }
                 }
@@ -189,7 +192,11 @@ impl ShellScript {
             "command_substitution" | "process_substitution" => inner.in_substitution = true,
             "function_definition" => inner.in_function = true,
             "pipeline" => inner.in_pipeline = true,
-            "if_statement" | "while_statement" | "for_statement" | "c_style_for_statement" | "case_statement"
+            "if_statement"
+            | "while_statement"
+            | "for_statement"
+            | "c_style_for_statement"
+            | "case_statement"
             | "compound_statement" => inner.in_compound = true,
             _ => {}
         }
@@ -209,7 +216,9 @@ impl ShellScript {
                 match (c.field_name(), child.kind()) {
                     (Some("name"), _) => words.push(self.word(child)),
                     (Some("argument"), _) => words.push(self.word(child)),
-                    (_, "variable_assignment") if words.is_empty() => assignments.push(self.word(child)),
+                    (_, "variable_assignment") if words.is_empty() => {
+                        assignments.push(self.word(child))
+                    }
                     _ => {}
                 }
                 if !c.goto_next_sibling() {
@@ -217,8 +226,17 @@ impl ShellScript {
                 }
             }
         }
-        let end = words.last().map(|w| w.range.end).or(assignments.last().map(|a| a.range.end))?;
-        Some(Command { range: node.start_byte()..end, assignments, words, placement, is_declaration: false })
+        let end = words
+            .last()
+            .map(|w| w.range.end)
+            .or(assignments.last().map(|a| a.range.end))?;
+        Some(Command {
+            range: node.start_byte()..end,
+            assignments,
+            words,
+            placement,
+            is_declaration: false,
+        })
     }
 
     fn child_words(&self, node: Node) -> Vec<ShellWord> {
@@ -235,7 +253,11 @@ impl ShellScript {
 
     fn word(&self, node: Node) -> ShellWord {
         let raw = self.source()[node.byte_range()].to_string();
-        ShellWord { range: node.byte_range(), value: static_value(node, self.source()), raw }
+        ShellWord {
+            range: node.byte_range(),
+            value: static_value(node, self.source()),
+            raw,
+        }
     }
 }
 
@@ -249,10 +271,17 @@ fn static_value(node: Node, src: &str) -> Option<String> {
             }
             Some(unescape(text))
         }
-        "raw_string" => Some(text.trim_start_matches('\'').trim_end_matches('\'').to_string()),
+        "raw_string" => Some(
+            text.trim_start_matches('\'')
+                .trim_end_matches('\'')
+                .to_string(),
+        ),
         "string" => {
             let mut c = node.walk();
-            if node.named_children(&mut c).any(|n| n.kind() != "string_content") {
+            if node
+                .named_children(&mut c)
+                .any(|n| n.kind() != "string_content")
+            {
                 return None;
             }
             let inner = text.strip_prefix('"')?.strip_suffix('"')?;
@@ -309,7 +338,9 @@ mod tests {
 
     #[test]
     fn commands_with_words_and_placement() {
-        let s = script("DEBIAN_FRONTEND=noninteractive sudo apt install -y 'curl' \"git\" && (cd /x; make) | tee log");
+        let s = script(
+            "DEBIAN_FRONTEND=noninteractive sudo apt install -y 'curl' \"git\" && (cd /x; make) | tee log",
+        );
         let cmds = s.commands();
         assert_eq!(cmds.len(), 4);
         let apt = &cmds[0];

@@ -1,0 +1,4 @@
+FROM debian:12
+COPY a.txt \
+    b.txt \
+    /dst/

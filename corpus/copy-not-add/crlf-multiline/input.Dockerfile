@@ -1,0 +1,4 @@
+FROM debian:12
+ADD a.txt \
+    b.txt \
+    /dst/

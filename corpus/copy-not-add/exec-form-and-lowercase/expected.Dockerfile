@@ -1,0 +1,2 @@
+from debian:12
+copy ["conf/app.conf", "/etc/app/"]

@@ -1,0 +1,2 @@
+from debian:12
+add ["conf/app.conf", "/etc/app/"]

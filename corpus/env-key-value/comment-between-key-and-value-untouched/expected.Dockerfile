@@ -1,0 +1,4 @@
+FROM debian:12
+ENV KEY \
+# the value
+    value

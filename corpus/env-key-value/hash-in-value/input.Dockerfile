@@ -1,0 +1,2 @@
+FROM debian:12
+ENV COLOR #ff0000

@@ -1,0 +1,3 @@
+FROM python:3.12-slim
+ENV PYTHONDONTWRITEBYTECODE 1
+ENV PATH /opt/venv/bin:$PATH

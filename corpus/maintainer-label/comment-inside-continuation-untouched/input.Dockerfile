@@ -1,0 +1,4 @@
+FROM debian:12
+MAINTAINER Jane \
+# old address below
+    jane@example.com

@@ -1,0 +1,3 @@
+FROM debian:12
+LABEL maintainer="Jane     Doe"
+RUN true

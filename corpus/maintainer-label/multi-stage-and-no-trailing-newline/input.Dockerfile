@@ -1,0 +1,4 @@
+FROM golang:1.22 AS build
+MAINTAINER a
+FROM scratch
+MAINTAINER b
