@@ -333,7 +333,7 @@ mod tests {
     use super::*;
 
     fn script(s: &str) -> ShellScript {
-        ShellScript::parse(MappedText::from_ranges(s, [0..s.len()]))
+        ShellScript::parse(MappedText::from_ranges(s, std::iter::once(0..s.len())))
     }
 
     #[test]
@@ -360,6 +360,6 @@ mod tests {
         assert_eq!(w[2].value, None);
         assert_eq!(w[3].value, None);
         assert!(w[4].is("c"));
-        assert_eq!(script("echo 'unterminated").error_count() > 0, true);
+        assert!(script("echo 'unterminated").error_count() > 0);
     }
 }
