@@ -2,11 +2,29 @@
 //!
 //! The pipeline: [`syntax`] reads a Dockerfile into a concrete syntax tree and a typed model; [`transforms`]
 //! propose [`fix::Fix`]es; [`engine`] applies them to a fixed point with a re-parse guard; the command line
-//! ([`cli`]) finds files, and writes diffs, fixed files or summaries.
+//! ([`cli`]) finds files ([`walk`]), and writes diffs and summaries ([`report`]) or fixed files ([`write`]).
 
+pub mod cli;
 pub mod config;
 pub mod engine;
 pub mod fix;
 pub mod knowledge;
+pub mod report;
 pub mod syntax;
 pub mod transforms;
+pub mod walk;
+pub mod write;
+
+use cli::{Args, Command, ExitStatus};
+
+/// Run dfix with parsed arguments: one branch per subcommand and mode.
+pub fn run(args: Args) -> anyhow::Result<ExitStatus> {
+    match &args.command {
+        Some(Command::Rules(rules)) => cli::rules::run(rules),
+        Some(Command::Explain(explain)) => cli::explain::run(explain),
+        None => match &args.fix.stdin_filename {
+            Some(path) => cli::stdin::run(&args.fix, path),
+            None => cli::files::run(&args.fix),
+        },
+    }
+}

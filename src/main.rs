@@ -1,1 +1,20 @@
-fn main() {}
+//! The `dfix` binary: parse the command line, run, and turn the result into an exit code.
+//!
+//! Everything else lives in the library (`dfix::run`). Errors that end the run print as `error: ...` with their
+//! causes and exit 2; a closed stdout (`dfix | head`) ends the run quietly with 0, like ripgrep.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let args = dfix::cli::Args::parse();
+    match dfix::run(args) {
+        Ok(status) => status.into(),
+        Err(err) if dfix::cli::is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(dfix::cli::ExitStatus::Error.code())
+        }
+    }
+}

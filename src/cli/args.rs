@@ -1,0 +1,202 @@
+//! The command line, declared with clap's derive API. The doc comments on these items are the `--help` text.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+const LONG_ABOUT: &str = "\
+Rewrites Dockerfiles to make the images they build smaller and safer, without breaking them.
+
+By default dfix prints a unified diff of the fixes it would make and changes nothing. Use --apply to write the \
+fixes, --check to only learn whether anything would change, or --stdin-filename to use dfix as a filter.
+
+Directories are searched for Dockerfile, Containerfile, *.Dockerfile, *.dockerfile, *.containerfile, \
+Dockerfile.* and Containerfile.* (names compared case-insensitively), skipping hidden files and whatever \
+.gitignore and .ignore exclude. Symbolic links found while searching are not followed. A file named on the \
+command line is always read, whatever its name.";
+
+const AFTER_HELP: &str = "\
+Examples:
+  dfix                                 show what would change under the current directory
+  dfix --apply services/               fix the Dockerfiles under services/ in place
+  dfix --check                         exit 1 if any Dockerfile would change (for CI)
+  dfix --select maintainer-label,DL3020 Dockerfile
+                                       run only these transforms (ids or hadolint ids)
+  dfix --stdin-filename Dockerfile < Dockerfile
+                                       read stdin, print the fixed file (for editors)
+  dfix rules                           list the transforms
+  dfix explain copy-not-add            explain one transform
+
+Exit status: 0 when nothing would change (or --apply/--stdin-filename succeeded), 1 when the diff or --check \
+found changes, 2 on a usage error or when any file could not be read, parsed or written.
+
+Settings come from the nearest dfix.toml above each Dockerfile (or from --config); options given here win. \
+To name a path that is also a subcommand, write it as ./rules or after --.";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "dfix",
+    version,
+    about = "Rewrites Dockerfiles to make the images they build smaller and safer",
+    long_about = LONG_ABOUT,
+    after_help = "See 'dfix --help' for examples, exit codes and settings.",
+    after_long_help = AFTER_HELP,
+    args_conflicts_with_subcommands = true,
+    max_term_width = 100
+)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub fix: FixArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the transforms: id, applicability, whether on by default, aliases and summary.
+    Rules(RulesArgs),
+    /// Explain one transform: what it does, why, an example and how safe its fix is.
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RulesArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// A transform id (such as copy-not-add) or alias (such as DL3020).
+    #[arg(value_name = "ID")]
+    pub id: String,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+/// The options of the default command: fixing files.
+#[derive(Debug, Default, clap::Args)]
+pub struct FixArgs {
+    /// Files or directories to fix [default: .]
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Write the fixes to the files instead of printing a diff.
+    ///
+    /// Each changed file is replaced atomically: the new contents go to a temporary file in the same directory,
+    /// which is flushed to disk, given the original's permissions, and renamed over the original. A file that
+    /// changed on disk while dfix was working is not overwritten, and read-only files are refused. A symbolic link
+    /// is written through: its target is replaced and the link is kept. Unchanged files are never touched.
+    #[arg(long, conflicts_with = "check")]
+    pub apply: bool,
+
+    /// Print only a summary of what would change; exit 1 if anything would.
+    #[arg(long)]
+    pub check: bool,
+
+    /// Read a Dockerfile from stdin and write the whole fixed file to stdout.
+    ///
+    /// PATH names the file in messages and is where the search for dfix.toml starts; it need not exist. On an
+    /// error the input is written back unchanged and the exit status is 2.
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["paths", "apply", "check"])]
+    pub stdin_filename: Option<PathBuf>,
+
+    /// Also apply fixes that may change what the image does.
+    #[arg(long, overrides_with = "no_unsafe_fixes")]
+    pub unsafe_fixes: bool,
+
+    /// Apply only safe fixes, even if dfix.toml sets unsafe-fixes = true.
+    #[arg(long, overrides_with = "unsafe_fixes")]
+    pub no_unsafe_fixes: bool,
+
+    /// Run only these transforms (comma-separated ids or aliases, or ALL); replaces dfix.toml's selection.
+    #[arg(long, value_name = "ID,...", value_delimiter = ',')]
+    pub select: Option<Vec<String>>,
+
+    /// Run these transforms in addition to the selected ones.
+    #[arg(long, value_name = "ID,...", value_delimiter = ',')]
+    pub extend_select: Vec<String>,
+
+    /// Do not run these transforms.
+    #[arg(long, value_name = "ID,...", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+
+    /// Never use the network (for transforms that would look things up in a registry).
+    #[arg(long)]
+    pub offline: bool,
+
+    /// Use this dfix.toml for every file instead of searching for the nearest one.
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+}
+
+impl FixArgs {
+    /// `Some(true)` for `--unsafe-fixes`, `Some(false)` for `--no-unsafe-fixes`, `None` to defer to dfix.toml.
+    pub fn unsafe_fixes(&self) -> Option<bool> {
+        match (self.unsafe_fixes, self.no_unsafe_fixes) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_is_well_formed() {
+        Args::command().debug_assert();
+    }
+
+    #[test]
+    fn paths_and_subcommands_coexist() {
+        let a = Args::try_parse_from(["dfix", ".", "x/Dockerfile"]).unwrap();
+        assert!(a.command.is_none());
+        assert_eq!(a.fix.paths.len(), 2);
+        let a = Args::try_parse_from(["dfix", "rules", "--format", "json"]).unwrap();
+        assert!(matches!(
+            a.command,
+            Some(Command::Rules(RulesArgs {
+                format: Format::Json
+            }))
+        ));
+    }
+
+    #[test]
+    fn lists_split_on_commas_and_repeat() {
+        let a = Args::try_parse_from(["dfix", "--select", "a,b", "--select", "c"]).unwrap();
+        assert_eq!(a.fix.select.unwrap(), ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn last_unsafe_flag_wins() {
+        let a = Args::try_parse_from(["dfix", "--unsafe-fixes", "--no-unsafe-fixes"]).unwrap();
+        assert_eq!(a.fix.unsafe_fixes(), Some(false));
+        let a = Args::try_parse_from(["dfix", "--no-unsafe-fixes", "--unsafe-fixes"]).unwrap();
+        assert_eq!(a.fix.unsafe_fixes(), Some(true));
+        assert_eq!(
+            Args::try_parse_from(["dfix"]).unwrap().fix.unsafe_fixes(),
+            None
+        );
+    }
+
+    #[test]
+    fn modes_conflict() {
+        assert!(Args::try_parse_from(["dfix", "--apply", "--check"]).is_err());
+        assert!(Args::try_parse_from(["dfix", "--stdin-filename", "D", "x"]).is_err());
+        assert!(Args::try_parse_from(["dfix", "--stdin-filename", "D", "--apply"]).is_err());
+    }
+}

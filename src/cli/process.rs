@@ -1,0 +1,133 @@
+//! Fixing one file: read it, run the engine, and diff or write the result. Runs on worker threads, so nothing in
+//! here prints; it returns a [`FileReport`] for the reporting thread.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::cli::hinted;
+use crate::cli::input::{self, Source};
+use crate::cli::settings::{LookupError, Settings};
+use crate::engine;
+use crate::report::{diff, problems};
+use crate::write;
+
+/// What to do with a file that would change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Print a unified diff.
+    Diff,
+    /// Only count it.
+    Check,
+    /// Write the fixed file.
+    Apply,
+}
+
+/// What happened to one file.
+#[derive(Debug, Default)]
+pub struct FileReport {
+    pub path: PathBuf,
+    /// Messages for stderr, each a complete line (or lines, for a message with a hint).
+    pub errors: Vec<String>,
+    /// The file changed (`Apply`) or would change.
+    pub changed: bool,
+    /// The diff, in `Diff` mode.
+    pub diff: String,
+    /// Fixes applied, by transform.
+    pub fixes: BTreeMap<&'static str, usize>,
+    pub held_back_unsafe: usize,
+}
+
+/// The engine's verdict on a text, ready to print.
+#[derive(Debug, Default)]
+pub struct Fixed {
+    /// The fixed text, when it differs from the input.
+    pub output: Option<String>,
+    pub fixes: BTreeMap<&'static str, usize>,
+    pub held_back_unsafe: usize,
+    /// Syntax errors (nothing was fixed) or internal errors (the other fixes were kept).
+    pub errors: Vec<String>,
+}
+
+/// Run the engine on `source`, which came from `path`.
+pub fn fix_source(path: &Path, source: &Source, settings: &Settings) -> Fixed {
+    let outcome = match engine::fix(source.body(), &settings.engine_options()) {
+        Ok(outcome) => outcome,
+        Err(errors) => {
+            return Fixed {
+                errors: problems::syntax_errors(path, &errors),
+                ..Fixed::default()
+            };
+        }
+    };
+    Fixed {
+        output: outcome
+            .changed(source.body())
+            .then(|| source.restore(&outcome.output)),
+        fixes: outcome.applied_by_transform(),
+        held_back_unsafe: outcome.held_back_unsafe(),
+        errors: outcome
+            .internal_errors
+            .iter()
+            .map(|e| problems::internal_error(path, e))
+            .collect(),
+    }
+}
+
+/// Fix the file at `path` in `mode`. `color` asks for a colored diff.
+pub fn process(
+    path: PathBuf,
+    settings: Result<Arc<Settings>, LookupError>,
+    mode: Mode,
+    color: bool,
+) -> FileReport {
+    let mut report = FileReport {
+        path,
+        ..FileReport::default()
+    };
+    let settings = match settings {
+        Ok(settings) => settings,
+        Err(e) => {
+            if e.first {
+                report.errors.push(hinted(&e.error, e.error.hint()));
+            }
+            report.errors.push(format!(
+                "{}: skipped because its dfix.toml cannot be used",
+                report.path.display()
+            ));
+            return report;
+        }
+    };
+    let source = match input::read_file(&report.path) {
+        Ok(source) => source,
+        Err(e) => {
+            report.errors.push(e.to_string());
+            return report;
+        }
+    };
+    let fixed = fix_source(&report.path, &source, &settings);
+    report.errors.extend(fixed.errors);
+    report.held_back_unsafe = fixed.held_back_unsafe;
+    let Some(output) = fixed.output else {
+        return report;
+    };
+    match mode {
+        Mode::Diff => report.diff = diff::unified(&report.path, &source.text, &output, color),
+        Mode::Check => {}
+        Mode::Apply => {
+            let stamp = source.stamp.expect("files have a stamp");
+            if let Err(e) = write::replace(
+                &report.path,
+                source.text.as_bytes(),
+                stamp,
+                output.as_bytes(),
+            ) {
+                report.errors.push(e.to_string());
+                return report;
+            }
+        }
+    }
+    report.changed = true;
+    report.fixes = fixed.fixes;
+    report
+}

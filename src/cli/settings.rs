@@ -1,0 +1,341 @@
+//! Settings for one Dockerfile: the command line merged over the dfix.toml that governs the file.
+//!
+//! Each file is governed by `--config` when given, otherwise by the nearest `dfix.toml` in its directory or an
+//! ancestor. [`SettingsCache`] remembers the answer per directory and loads each `dfix.toml` once, so a tree of
+//! hundreds of Dockerfiles costs one lookup per directory.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::cli::args::FixArgs;
+use crate::cli::select::{self, Layer, UnknownTransform};
+use crate::config::{Config, ConfigError};
+use crate::engine;
+use crate::fix::Applicability;
+use crate::knowledge::{Knowledge, KnowledgeError};
+use crate::transforms::Transform;
+
+/// What the command line says, before any dfix.toml is read.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub select: Option<Vec<String>>,
+    pub extend_select: Vec<String>,
+    pub ignore: Vec<String>,
+    /// `None` defers to dfix.toml.
+    pub unsafe_fixes: Option<bool>,
+    pub offline: bool,
+}
+
+impl Overrides {
+    /// Take the options from the command line, rejecting transform names that do not exist.
+    pub fn from_args(args: &FixArgs) -> Result<Self, UnknownTransform> {
+        let overrides = Self {
+            select: args.select.clone(),
+            extend_select: args.extend_select.clone(),
+            ignore: args.ignore.clone(),
+            unsafe_fixes: args.unsafe_fixes(),
+            offline: args.offline,
+        };
+        select::validate(&overrides.layer())?;
+        Ok(overrides)
+    }
+
+    fn layer(&self) -> Layer<'_> {
+        Layer {
+            select: self.select.as_deref(),
+            extend_select: &self.extend_select,
+            ignore: &self.ignore,
+        }
+    }
+}
+
+/// Everything needed to fix one file.
+pub struct Settings {
+    /// The transforms to run, in registry order.
+    pub transforms: Vec<&'static dyn Transform>,
+    pub required: Applicability,
+    /// Transforms must not use the network. Not read by any transform yet; kept here so the engine can pass it on.
+    pub offline: bool,
+    pub config: Config,
+    /// `None` when dfix.toml extends nothing and the built-in tables are used as they are.
+    knowledge: Option<Knowledge>,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ids: Vec<&str> = self.transforms.iter().map(|t| t.meta().id).collect();
+        f.debug_struct("Settings")
+            .field("transforms", &ids)
+            .field("required", &self.required)
+            .field("offline", &self.offline)
+            .field("config", &self.config.path)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A dfix.toml that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("{}: {source}", .path.display())]
+    Knowledge {
+        path: PathBuf,
+        source: KnowledgeError,
+    },
+    #[error("{}: {source} in `{key}`", .path.display())]
+    Selection {
+        path: PathBuf,
+        key: &'static str,
+        source: UnknownTransform,
+    },
+}
+
+impl SettingsError {
+    /// A line telling the user what to do about it.
+    pub fn hint(&self) -> String {
+        match self {
+            SettingsError::Selection { source, .. } => source.hint(),
+            _ => "fix the file, or pass --config with another dfix.toml".to_string(),
+        }
+    }
+}
+
+impl Settings {
+    pub fn new(config: Config, overrides: &Overrides) -> Result<Self, SettingsError> {
+        let path = config
+            .path
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(Config::FILE_NAME));
+        let from_file = Layer {
+            select: config.select.as_deref(),
+            extend_select: &config.extend_select,
+            ignore: &config.ignore,
+        };
+        for (key, names) in [
+            ("select", from_file.select.unwrap_or_default()),
+            ("extend-select", from_file.extend_select),
+            ("ignore", from_file.ignore),
+        ] {
+            let layer = Layer {
+                ignore: names,
+                ..Layer::default()
+            };
+            select::validate(&layer).map_err(|source| SettingsError::Selection {
+                path: path.clone(),
+                key,
+                source,
+            })?;
+        }
+        let transforms =
+            select::select(&[from_file, overrides.layer()]).expect("names were validated");
+        let unsafe_fixes = overrides
+            .unsafe_fixes
+            .or(config.unsafe_fixes)
+            .unwrap_or(false);
+        let required = if unsafe_fixes {
+            Applicability::Unsafe
+        } else {
+            Applicability::Safe
+        };
+        let knowledge = if config.knowledge.is_empty() {
+            None
+        } else {
+            let knowledge = Knowledge::with_extensions(&config.knowledge).map_err(|source| {
+                SettingsError::Knowledge {
+                    path: path.clone(),
+                    source,
+                }
+            })?;
+            Some(knowledge)
+        };
+        Ok(Self {
+            transforms,
+            required,
+            offline: overrides.offline,
+            config,
+            knowledge,
+        })
+    }
+
+    pub fn knowledge(&self) -> &Knowledge {
+        self.knowledge
+            .as_ref()
+            .unwrap_or_else(|| Knowledge::builtin())
+    }
+
+    /// Options for [`engine::fix`].
+    pub fn engine_options(&self) -> engine::Options<'_> {
+        engine::Options {
+            transforms: self.transforms.clone(),
+            required: self.required,
+            max_passes: engine::MAX_PASSES,
+            config: &self.config,
+            knowledge: self.knowledge(),
+        }
+    }
+}
+
+/// The settings of each file, found and loaded once per directory and once per dfix.toml.
+pub struct SettingsCache {
+    overrides: Overrides,
+    /// From `--config`: used for every file.
+    explicit: Option<Arc<Settings>>,
+    /// Directory (absolute) -> the nearest dfix.toml at or above it.
+    nearest: HashMap<PathBuf, Option<PathBuf>>,
+    /// dfix.toml path (`None`: no file) -> its settings.
+    loaded: HashMap<Option<PathBuf>, Result<Arc<Settings>, Arc<SettingsError>>>,
+}
+
+/// The settings of a file could not be built. `first` is set for the first file that ran into this error, so it
+/// is reported once rather than once per file.
+#[derive(Debug, Clone)]
+pub struct LookupError {
+    pub error: Arc<SettingsError>,
+    pub first: bool,
+}
+
+impl SettingsCache {
+    /// With `config`, every file uses that dfix.toml, and failing to load it is an error right away.
+    pub fn new(overrides: Overrides, config: Option<&Path>) -> Result<Self, SettingsError> {
+        let explicit = match config {
+            Some(path) => Some(Arc::new(Settings::new(Config::load(path)?, &overrides)?)),
+            None => None,
+        };
+        Ok(Self {
+            overrides,
+            explicit,
+            nearest: HashMap::new(),
+            loaded: HashMap::new(),
+        })
+    }
+
+    /// The settings for the Dockerfile at `file` (which need not exist).
+    pub fn for_file(&mut self, file: &Path) -> Result<Arc<Settings>, LookupError> {
+        if let Some(settings) = &self.explicit {
+            return Ok(settings.clone());
+        }
+        let dir = absolute_dir(file);
+        let config = self.nearest_config(&dir);
+        if let Some(known) = self.loaded.get(&config) {
+            return known.clone().map_err(|error| LookupError {
+                error,
+                first: false,
+            });
+        }
+        let loaded = match &config {
+            Some(path) => Config::load(&relative_to_cwd(path)).map_err(SettingsError::from),
+            None => Ok(Config::default()),
+        }
+        .and_then(|c| Settings::new(c, &self.overrides))
+        .map(Arc::new)
+        .map_err(Arc::new);
+        self.loaded.insert(config, loaded.clone());
+        loaded.map_err(|error| LookupError { error, first: true })
+    }
+
+    fn nearest_config(&mut self, dir: &Path) -> Option<PathBuf> {
+        if let Some(found) = self.nearest.get(dir) {
+            return found.clone();
+        }
+        let candidate = dir.join(Config::FILE_NAME);
+        let found = if candidate.is_file() {
+            Some(candidate)
+        } else {
+            dir.parent().and_then(|parent| self.nearest_config(parent))
+        };
+        self.nearest.insert(dir.to_path_buf(), found.clone());
+        found
+    }
+}
+
+/// The directory holding `file`, made absolute so the search for dfix.toml can go above the working directory.
+fn absolute_dir(file: &Path) -> PathBuf {
+    let dir = match file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    dir.canonicalize()
+        .or_else(|_| std::path::absolute(dir))
+        .unwrap_or_else(|_| dir.to_path_buf())
+}
+
+/// `path` relative to the working directory when it is under it, for shorter messages.
+fn relative_to_cwd(path: &Path) -> PathBuf {
+    let cwd = std::env::current_dir().and_then(|d| d.canonicalize());
+    match cwd {
+        Ok(cwd) => path
+            .strip_prefix(&cwd)
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|_| path.to_path_buf()),
+        Err(_) => path.to_path_buf(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(s: &Settings) -> Vec<&'static str> {
+        s.transforms.iter().map(|t| t.meta().id).collect()
+    }
+
+    #[test]
+    fn command_line_wins_over_config() {
+        let config = Config::from_str(
+            "unsafe-fixes = true\nselect = [\"copy-not-add\"]\n",
+            Path::new("dfix.toml"),
+        )
+        .unwrap();
+        let plain = Settings::new(config.clone(), &Overrides::default()).unwrap();
+        assert_eq!(plain.required, Applicability::Unsafe);
+        assert_eq!(ids(&plain), ["copy-not-add"]);
+        let cli = Overrides {
+            select: Some(vec!["DL4000".into()]),
+            unsafe_fixes: Some(false),
+            ..Overrides::default()
+        };
+        let overridden = Settings::new(config, &cli).unwrap();
+        assert_eq!(overridden.required, Applicability::Safe);
+        assert_eq!(ids(&overridden), ["maintainer-label"]);
+    }
+
+    #[test]
+    fn unknown_names_in_config_name_the_file_and_key() {
+        let config =
+            Config::from_str("ignore = [\"copy-not-ad\"]\n", Path::new("sub/dfix.toml")).unwrap();
+        let err = Settings::new(config, &Overrides::default()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "sub/dfix.toml: unknown transform `copy-not-ad` in `ignore`"
+        );
+        assert!(err.hint().contains("copy-not-add"));
+    }
+
+    #[test]
+    fn finds_the_nearest_config_and_caches_errors() {
+        let tmp = tempfile::tempdir().unwrap();
+        let deep = tmp.path().join("a/b");
+        std::fs::create_dir_all(&deep).unwrap();
+        std::fs::write(
+            tmp.path().join("a/dfix.toml"),
+            "select = [\"copy-not-add\"]\n",
+        )
+        .unwrap();
+        let mut cache = SettingsCache::new(Overrides::default(), None).unwrap();
+        let settings = cache.for_file(&deep.join("Dockerfile")).unwrap();
+        assert_eq!(ids(&settings), ["copy-not-add"]);
+
+        std::fs::write(deep.join("dfix.toml"), "nonsense = 1\n").unwrap();
+        let mut cache = SettingsCache::new(Overrides::default(), None).unwrap();
+        let first = cache.for_file(&deep.join("Dockerfile")).unwrap_err();
+        let second = cache.for_file(&deep.join("Containerfile")).unwrap_err();
+        assert!(first.first && !second.first);
+        assert!(
+            first.error.to_string().contains("dfix.toml"),
+            "{}",
+            first.error
+        );
+    }
+}
