@@ -24,7 +24,7 @@ pub fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Whether a missing oracle or corpus must fail the test rather than skip it.
+/// Whether a missing oracle must fail the test rather than skip it.
 pub fn oracle_required() -> bool {
     let set = |name: &str| {
         std::env::var(name)
