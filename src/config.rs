@@ -47,10 +47,7 @@ pub struct Config {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("failed to read {path}: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Read { path: PathBuf, source: std::io::Error },
     #[error("{path}: {message}")]
     Parse { path: PathBuf, message: String },
 }
@@ -59,16 +56,12 @@ impl Config {
     pub const FILE_NAME: &'static str = "dfix.toml";
 
     pub fn from_str(text: &str, path: &Path) -> Result<Self, ConfigError> {
-        let mut config: Config = toml::from_str(text).map_err(|e| ConfigError::Parse {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        })?;
+        let mut config: Config = toml::from_str(text)
+            .map_err(|e| ConfigError::Parse { path: path.to_path_buf(), message: e.to_string() })?;
         config.path = Some(path.to_path_buf());
         for (id, table) in &config.transforms {
             if let Some(value) = table.get("applicability") {
-                let ok = value
-                    .as_str()
-                    .is_some_and(|s| parse_applicability(s).is_some());
+                let ok = value.as_str().is_some_and(|s| parse_applicability(s).is_some());
                 if !ok {
                     return Err(ConfigError::Parse {
                         path: path.to_path_buf(),
@@ -83,18 +76,14 @@ impl Config {
     }
 
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text =
+            std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.to_path_buf(), source })?;
         Self::from_str(&text, path)
     }
 
     /// The nearest `dfix.toml` in `dir` or one of its ancestors.
     pub fn find(dir: &Path) -> Option<PathBuf> {
-        dir.ancestors()
-            .map(|d| d.join(Self::FILE_NAME))
-            .find(|p| p.is_file())
+        dir.ancestors().map(|d| d.join(Self::FILE_NAME)).find(|p| p.is_file())
     }
 
     /// The options table of a transform (empty when the file has none).
@@ -110,10 +99,7 @@ impl Config {
 
     /// The applicability configured for a transform, if any.
     pub fn applicability(&self, id: &str) -> Option<Applicability> {
-        self.transform(id)?
-            .get("applicability")?
-            .as_str()
-            .and_then(parse_applicability)
+        self.transform(id)?.get("applicability")?.as_str().and_then(parse_applicability)
     }
 }
 
@@ -145,15 +131,9 @@ mod tests {
     #[test]
     fn rejects_unknown_keys_and_bad_applicability() {
         assert!(Config::from_str("colour = true\n", Path::new("dfix.toml")).is_err());
-        let err = Config::from_str(
-            "[transforms.x]\napplicability = \"maybe\"\n",
-            Path::new("d/dfix.toml"),
-        )
-        .unwrap_err()
-        .to_string();
-        assert!(
-            err.contains("d/dfix.toml") && err.contains("applicability"),
-            "{err}"
-        );
+        let err = Config::from_str("[transforms.x]\napplicability = \"maybe\"\n", Path::new("d/dfix.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("d/dfix.toml") && err.contains("applicability"), "{err}");
     }
 }

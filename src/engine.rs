@@ -66,11 +66,7 @@ impl Outcome {
     pub fn held_back_unsafe(&self) -> usize {
         self.remaining
             .iter()
-            .filter(|p| {
-                p.fix
-                    .as_ref()
-                    .is_some_and(|f| f.applicability() == Applicability::Unsafe)
-            })
+            .filter(|p| p.fix.as_ref().is_some_and(|f| f.applicability() == Applicability::Unsafe))
             .count()
     }
 
@@ -93,16 +89,14 @@ pub fn fix(source: &str, options: &Options<'_>) -> Result<Outcome, Vec<SyntaxErr
     let mut disabled: Vec<&'static str> = Vec::new();
     let mut internal_errors = Vec::new();
 
+    let mut first = Some(original);
     'restart: loop {
-        let mut file = Dockerfile::parse(source);
+        // The first attempt starts from the parse above; a restart after a rollback parses the input again.
+        let mut file = first.take().unwrap_or_else(|| Dockerfile::parse(source));
         let mut shell_errors = baseline_shell_errors;
         let mut applied = Vec::new();
-        let active: Vec<&'static dyn Transform> = options
-            .transforms
-            .iter()
-            .copied()
-            .filter(|t| !disabled.contains(&t.meta().id))
-            .collect();
+        let active: Vec<&'static dyn Transform> =
+            options.transforms.iter().copied().filter(|t| !disabled.contains(&t.meta().id)).collect();
 
         for _pass in 0..options.max_passes.max(1) {
             let proposals = propose(&file, &active, options);
@@ -112,12 +106,7 @@ pub fn fix(source: &str, options: &Options<'_>) -> Result<Outcome, Vec<SyntaxErr
                     .into_iter()
                     .filter(|p| p.fix.as_ref().is_none_or(|f| !f.applies(options.required)))
                     .collect();
-                return Ok(Outcome {
-                    output: file.source().to_string(),
-                    applied,
-                    remaining,
-                    internal_errors,
-                });
+                return Ok(Outcome { output: file.source().to_string(), applied, remaining, internal_errors });
             }
 
             match apply_checked(&file, &chosen, &proposals, shell_errors) {
@@ -127,11 +116,7 @@ pub fn fix(source: &str, options: &Options<'_>) -> Result<Outcome, Vec<SyntaxErr
                         applied.push(Applied {
                             transform: p.transform,
                             message: p.message.clone(),
-                            title: p
-                                .fix
-                                .as_ref()
-                                .map(|f| f.title().to_string())
-                                .unwrap_or_default(),
+                            title: p.fix.as_ref().map(|f| f.title().to_string()).unwrap_or_default(),
                             line: file.line_col(p.range.start).0,
                         });
                     }
@@ -154,10 +139,8 @@ pub fn fix(source: &str, options: &Options<'_>) -> Result<Outcome, Vec<SyntaxErr
 
         // No fixed point: disable what is still changing the file and start over.
         let proposals = propose(&file, &active, options);
-        let mut culprits: Vec<&'static str> = choose(&proposals, options.required)
-            .into_iter()
-            .map(|i| proposals[i].transform)
-            .collect();
+        let mut culprits: Vec<&'static str> =
+            choose(&proposals, options.required).into_iter().map(|i| proposals[i].transform).collect();
         culprits.sort_unstable();
         culprits.dedup();
         if culprits.is_empty() {
@@ -176,23 +159,12 @@ pub fn fix(source: &str, options: &Options<'_>) -> Result<Outcome, Vec<SyntaxErr
 }
 
 /// Run every active transform on `file`.
-fn propose(
-    file: &Dockerfile,
-    active: &[&'static dyn Transform],
-    options: &Options<'_>,
-) -> Vec<Proposal> {
-    let cx = Context {
-        file,
-        config: options.config,
-        knowledge: options.knowledge,
-    };
+fn propose(file: &Dockerfile, active: &[&'static dyn Transform], options: &Options<'_>) -> Vec<Proposal> {
+    let cx = Context { file, config: options.config, knowledge: options.knowledge };
     let mut all = Vec::new();
     for t in active {
         let meta = t.meta();
-        let default = options
-            .config
-            .applicability(meta.id)
-            .unwrap_or(meta.applicability);
+        let default = options.config.applicability(meta.id).unwrap_or(meta.applicability);
         let mut out = Proposals::new(meta.id, default);
         t.run(&cx, &mut out);
         all.extend(out.into_vec());
@@ -204,31 +176,14 @@ fn propose(
 /// `proposals`); a fix whose edits overlap or touch an already chosen fix waits for the next pass.
 fn choose(proposals: &[Proposal], required: Applicability) -> Vec<usize> {
     let mut candidates: Vec<usize> = (0..proposals.len())
-        .filter(|&i| {
-            proposals[i]
-                .fix
-                .as_ref()
-                .is_some_and(|f| f.applies(required) && !f.edits().is_empty())
-        })
+        .filter(|&i| proposals[i].fix.as_ref().is_some_and(|f| f.applies(required) && !f.edits().is_empty()))
         .collect();
-    candidates.sort_by_key(|&i| {
-        (
-            proposals[i]
-                .fix
-                .as_ref()
-                .map(|f| f.span().start)
-                .unwrap_or(0),
-            i,
-        )
-    });
+    candidates.sort_by_key(|&i| (proposals[i].fix.as_ref().map(|f| f.span().start).unwrap_or(0), i));
     let mut taken: Vec<Range<usize>> = Vec::new();
     let mut chosen = Vec::new();
     for i in candidates {
         let fix = proposals[i].fix.as_ref().expect("filtered");
-        let clashes = fix
-            .edits()
-            .iter()
-            .any(|e| taken.iter().any(|t| conflicts(&e.range(), t)));
+        let clashes = fix.edits().iter().any(|e| taken.iter().any(|t| conflicts(&e.range(), t)));
         if clashes {
             continue;
         }
@@ -255,10 +210,8 @@ fn apply_checked(
     shell_errors: usize,
 ) -> Result<(Dockerfile, usize), Vec<&'static str>> {
     let attempt = |subset: &[usize]| -> Option<(Dockerfile, usize)> {
-        let mut edits: Vec<&Edit> = subset
-            .iter()
-            .flat_map(|&i| proposals[i].fix.as_ref().expect("chosen").edits())
-            .collect();
+        let mut edits: Vec<&Edit> =
+            subset.iter().flat_map(|&i| proposals[i].fix.as_ref().expect("chosen").edits()).collect();
         edits.sort_by_key(|e| (e.start(), e.end()));
         let next = Dockerfile::parse(&apply_edits(file.source(), &edits));
         let next_shell = next.shell_error_count();
@@ -272,11 +225,7 @@ fn apply_checked(
     ids.sort_unstable();
     ids.dedup();
     for id in &ids {
-        let subset: Vec<usize> = chosen
-            .iter()
-            .copied()
-            .filter(|&i| proposals[i].transform == *id)
-            .collect();
+        let subset: Vec<usize> = chosen.iter().copied().filter(|&i| proposals[i].transform == *id).collect();
         if attempt(&subset).is_none() {
             culprits.push(id);
         }

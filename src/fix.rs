@@ -15,10 +15,7 @@ pub struct Edit {
 
 impl Edit {
     pub fn replacement(content: impl Into<String>, range: Range<usize>) -> Self {
-        Self {
-            range,
-            content: content.into().into_boxed_str(),
-        }
+        Self { range, content: content.into().into_boxed_str() }
     }
 
     pub fn insertion(content: impl Into<String>, at: usize) -> Self {
@@ -51,9 +48,7 @@ impl Edit {
 }
 
 /// How sure a fix is not to change what the image does. Ordered: `Safe` is the strongest.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Applicability {
     /// Shown to the user, never applied.
@@ -89,17 +84,9 @@ pub struct Fix {
 }
 
 impl Fix {
-    pub fn new(
-        title: impl Into<String>,
-        mut edits: Vec<Edit>,
-        applicability: Applicability,
-    ) -> Self {
+    pub fn new(title: impl Into<String>, mut edits: Vec<Edit>, applicability: Applicability) -> Self {
         edits.sort_by_key(|e| (e.start(), e.end()));
-        Self {
-            title: title.into(),
-            edits,
-            applicability,
-        }
+        Self { title: title.into(), edits, applicability }
     }
 
     pub fn safe(title: impl Into<String>, edits: Vec<Edit>) -> Self {
@@ -158,9 +145,7 @@ pub struct Proposal {
 
 /// Apply non-overlapping, sorted edits to `source`. Edits must not overlap; insertions at the same offset keep their order.
 pub fn apply_edits(source: &str, edits: &[&Edit]) -> String {
-    let mut out = String::with_capacity(
-        source.len() + edits.iter().map(|e| e.content().len()).sum::<usize>(),
-    );
+    let mut out = String::with_capacity(source.len() + edits.iter().map(|e| e.content().len()).sum::<usize>());
     let mut last = 0;
     for edit in edits {
         debug_assert!(edit.start() >= last, "overlapping edits");

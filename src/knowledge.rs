@@ -10,10 +10,7 @@ use serde::Deserialize;
 
 /// The embedded tables, by name (the file stem under `transforms/`).
 pub const BUILTIN: &[(&str, &str)] = &[
-    (
-        "package-managers",
-        include_str!("../transforms/package-managers.toml"),
-    ),
+    ("package-managers", include_str!("../transforms/package-managers.toml")),
     ("files", include_str!("../transforms/files.toml")),
 ];
 
@@ -52,9 +49,8 @@ pub enum KnowledgeError {
     UnknownTable(String),
 }
 
-static BUILTIN_KNOWLEDGE: LazyLock<Knowledge> = LazyLock::new(|| {
-    Knowledge::with_extensions(&toml::Table::new()).expect("built-in knowledge tables are valid")
-});
+static BUILTIN_KNOWLEDGE: LazyLock<Knowledge> =
+    LazyLock::new(|| Knowledge::with_extensions(&toml::Table::new()).expect("built-in knowledge tables are valid"));
 
 impl Knowledge {
     /// The built-in tables.
@@ -71,12 +67,10 @@ impl Knowledge {
         }
         let mut all = toml::Table::new();
         for (name, text) in BUILTIN {
-            let mut table: toml::Table =
-                text.parse()
-                    .map_err(|e: toml::de::Error| KnowledgeError::Invalid {
-                        table: name.to_string(),
-                        message: e.to_string(),
-                    })?;
+            let mut table: toml::Table = text.parse().map_err(|e: toml::de::Error| KnowledgeError::Invalid {
+                table: name.to_string(),
+                message: e.to_string(),
+            })?;
             if let Some(toml::Value::Table(extra)) = extensions.get(*name) {
                 merge(&mut table, extra);
             }
@@ -84,10 +78,7 @@ impl Knowledge {
         }
         toml::Value::Table(all)
             .try_into()
-            .map_err(|e: toml::de::Error| KnowledgeError::Invalid {
-                table: "knowledge".into(),
-                message: e.to_string(),
-            })
+            .map_err(|e: toml::de::Error| KnowledgeError::Invalid { table: "knowledge".into(), message: e.to_string() })
     }
 }
 
@@ -111,10 +102,7 @@ mod tests {
     #[test]
     fn builtin_tables_load() {
         let k = Knowledge::builtin();
-        assert_eq!(
-            k.package_managers.apt.script_equivalents["install"],
-            "apt-get install"
-        );
+        assert_eq!(k.package_managers.apt.script_equivalents["install"], "apt-get install");
         assert!(k.files.archive_suffixes.iter().any(|s| s == ".tar.gz"));
     }
 
@@ -126,10 +114,7 @@ mod tests {
         let k = Knowledge::with_extensions(&ext).unwrap();
         assert!(k.files.archive_suffixes.iter().any(|s| s == ".myarc"));
         assert!(k.files.archive_suffixes.iter().any(|s| s == ".tar"));
-        assert_eq!(
-            k.package_managers.apt.script_equivalents["moo"],
-            "apt-get moo"
-        );
+        assert_eq!(k.package_managers.apt.script_equivalents["moo"], "apt-get moo");
         let bad: toml::Table = "[nope]\nx = 1\n".parse().unwrap();
         assert!(Knowledge::with_extensions(&bad).is_err());
     }

@@ -62,10 +62,7 @@ pub enum WalkError {
     #[error("{}: no such file or directory", .path.display())]
     NotFound { path: PathBuf },
     #[error("{}: {source}", .path.display())]
-    Stat {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Stat { path: PathBuf, source: std::io::Error },
     #[error("{0}")]
     Search(#[from] ignore::Error),
 }
@@ -76,11 +73,7 @@ pub fn is_dockerfile_name(name: &OsStr) -> bool {
         return false;
     };
     let name = name.to_ascii_lowercase();
-    if NAMES.contains(&name.as_str())
-        || SUFFIXES
-            .iter()
-            .any(|s| name.ends_with(s) && name.len() > s.len())
-    {
+    if NAMES.contains(&name.as_str()) || SUFFIXES.iter().any(|s| name.ends_with(s) && name.len() > s.len()) {
         return true;
     }
     PREFIXES.iter().any(|prefix| {
@@ -98,31 +91,22 @@ pub fn collect(paths: &[PathBuf]) -> Found {
         match std::fs::metadata(path) {
             Ok(meta) if meta.is_dir() => search(path, &mut found),
             Ok(_) => found.files.push(path.clone()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => found
-                .errors
-                .push(WalkError::NotFound { path: path.clone() }),
-            Err(source) => found.errors.push(WalkError::Stat {
-                path: path.clone(),
-                source,
-            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                found.errors.push(WalkError::NotFound { path: path.clone() })
+            }
+            Err(source) => found.errors.push(WalkError::Stat { path: path.clone(), source }),
         }
     }
     found.files = found.files.iter().map(|p| tidy(p)).collect();
     found.files.sort();
     // The same file named twice, or through a link, is worked on once.
     let mut seen = HashSet::new();
-    found
-        .files
-        .retain(|p| seen.insert(p.canonicalize().unwrap_or_else(|_| p.clone())));
+    found.files.retain(|p| seen.insert(p.canonicalize().unwrap_or_else(|_| p.clone())));
     found
 }
 
 fn search(root: &Path, found: &mut Found) {
-    let walker = ignore::WalkBuilder::new(root)
-        .standard_filters(true)
-        .require_git(false)
-        .follow_links(false)
-        .build();
+    let walker = ignore::WalkBuilder::new(root).standard_filters(true).require_git(false).follow_links(false).build();
     for entry in walker {
         match entry {
             Ok(entry) => {
@@ -138,15 +122,8 @@ fn search(root: &Path, found: &mut Found) {
 
 /// Drop `.` components: `./Dockerfile` is shown, and put in diff headers, as `Dockerfile`.
 fn tidy(path: &Path) -> PathBuf {
-    let tidy: PathBuf = path
-        .components()
-        .filter(|c| *c != Component::CurDir)
-        .collect();
-    if tidy.as_os_str().is_empty() {
-        path.to_path_buf()
-    } else {
-        tidy
-    }
+    let tidy: PathBuf = path.components().filter(|c| *c != Component::CurDir).collect();
+    if tidy.as_os_str().is_empty() { path.to_path_buf() } else { tidy }
 }
 
 #[cfg(test)]
@@ -184,24 +161,15 @@ mod tests {
             "README.md",
             "docker-compose.yml",
         ] {
-            assert!(
-                !is_dockerfile_name(OsStr::new(name)),
-                "{name} should not match"
-            );
+            assert!(!is_dockerfile_name(OsStr::new(name)), "{name} should not match");
         }
     }
 
     #[test]
     fn tidy_drops_current_dir_components() {
         assert_eq!(tidy(Path::new("./Dockerfile")), Path::new("Dockerfile"));
-        assert_eq!(
-            tidy(Path::new("./a/./Dockerfile")),
-            Path::new("a/Dockerfile")
-        );
-        assert_eq!(
-            tidy(Path::new("/abs/Dockerfile")),
-            Path::new("/abs/Dockerfile")
-        );
+        assert_eq!(tidy(Path::new("./a/./Dockerfile")), Path::new("a/Dockerfile"));
+        assert_eq!(tidy(Path::new("/abs/Dockerfile")), Path::new("/abs/Dockerfile"));
     }
 
     #[test]
@@ -215,34 +183,16 @@ mod tests {
         std::fs::write(root.join(".hidden/Dockerfile"), "FROM a\n").unwrap();
         std::fs::write(root.join("notes.txt"), "").unwrap();
         std::fs::write(root.join("odd-name"), "FROM a\n").unwrap();
-        let found = collect(&[
-            root.to_path_buf(),
-            root.join("odd-name"),
-            root.join("a.Dockerfile"),
-        ]);
+        let found = collect(&[root.to_path_buf(), root.join("odd-name"), root.join("a.Dockerfile")]);
         assert!(found.errors.is_empty(), "{:?}", found.errors);
-        let names: Vec<_> = found
-            .files
-            .iter()
-            .map(|p| p.strip_prefix(root).unwrap().to_path_buf())
-            .collect();
-        assert_eq!(
-            names,
-            [
-                Path::new("a.Dockerfile"),
-                Path::new("b/Dockerfile/Containerfile"),
-                Path::new("odd-name")
-            ]
-        );
+        let names: Vec<_> = found.files.iter().map(|p| p.strip_prefix(root).unwrap().to_path_buf()).collect();
+        assert_eq!(names, [Path::new("a.Dockerfile"), Path::new("b/Dockerfile/Containerfile"), Path::new("odd-name")]);
     }
 
     #[test]
     fn missing_paths_are_errors() {
         let found = collect(&[PathBuf::from("/definitely/not/here/Dockerfile")]);
         assert!(found.files.is_empty());
-        assert_eq!(
-            found.errors[0].to_string(),
-            "/definitely/not/here/Dockerfile: no such file or directory"
-        );
+        assert_eq!(found.errors[0].to_string(), "/definitely/not/here/Dockerfile: no such file or directory");
     }
 }

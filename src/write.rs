@@ -23,10 +23,7 @@ pub struct Stamp {
 
 impl Stamp {
     pub fn of(meta: &fs::Metadata) -> Self {
-        Self {
-            len: meta.len(),
-            modified: meta.modified().ok(),
-        }
+        Self { len: meta.len(), modified: meta.modified().ok() }
     }
 }
 
@@ -42,11 +39,7 @@ pub enum WriteError {
         .path.display(),
         .dir.display()
     )]
-    Temp {
-        path: PathBuf,
-        dir: PathBuf,
-        source: io::Error,
-    },
+    Temp { path: PathBuf, dir: PathBuf, source: io::Error },
     #[error("{}: failed to write the new contents: {source}", .path.display())]
     Write { path: PathBuf, source: io::Error },
     #[error(
@@ -59,56 +52,32 @@ pub enum WriteError {
 }
 
 /// Replace the contents of `path` with `contents`, provided it still holds `expected` and matches `stamp`.
-pub fn replace(
-    path: &Path,
-    expected: &[u8],
-    stamp: Stamp,
-    contents: &[u8],
-) -> Result<(), WriteError> {
-    let target = fs::canonicalize(path).map_err(|source| WriteError::Resolve {
-        path: path.into(),
-        source,
-    })?;
-    let meta = fs::metadata(&target).map_err(|source| WriteError::Resolve {
-        path: path.into(),
-        source,
-    })?;
+pub fn replace(path: &Path, expected: &[u8], stamp: Stamp, contents: &[u8]) -> Result<(), WriteError> {
+    let target = fs::canonicalize(path).map_err(|source| WriteError::Resolve { path: path.into(), source })?;
+    let meta = fs::metadata(&target).map_err(|source| WriteError::Resolve { path: path.into(), source })?;
     if meta.permissions().readonly() {
         return Err(WriteError::ReadOnly { path: path.into() });
     }
     let dir = target.parent().unwrap_or(Path::new("/")).to_path_buf();
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
 
     let mut temp = tempfile::Builder::new()
         .prefix(&format!(".{name}."))
         .suffix(".dfix-tmp")
         .tempfile_in(&dir)
-        .map_err(|source| WriteError::Temp {
-            path: path.into(),
-            dir: dir.clone(),
-            source,
-        })?;
+        .map_err(|source| WriteError::Temp { path: path.into(), dir: dir.clone(), source })?;
     let written = (|| {
         temp.write_all(contents)?;
         temp.as_file().set_permissions(meta.permissions())?;
         keep_owner(temp.as_file(), &meta);
         temp.as_file().sync_all()
     })();
-    written.map_err(|source| WriteError::Write {
-        path: path.into(),
-        source,
-    })?;
+    written.map_err(|source| WriteError::Write { path: path.into(), source })?;
 
     if !unchanged(&target, expected, stamp) {
         return Err(WriteError::Changed { path: path.into() });
     }
-    temp.persist(&target).map_err(|e| WriteError::Rename {
-        path: path.into(),
-        source: e.error,
-    })?;
+    temp.persist(&target).map_err(|e| WriteError::Rename { path: path.into(), source: e.error })?;
     // Make the rename itself durable; a failure here cannot be acted on, the file is already replaced.
     if let Ok(d) = File::open(&dir) {
         let _ = d.sync_all();
@@ -177,17 +146,9 @@ mod tests {
         fs::set_permissions(&target, fs::Permissions::from_mode(0o640)).unwrap();
         std::os::unix::fs::symlink("real.Dockerfile", &link).unwrap();
         replace(&link, b"old\n", stamp(&link), b"new\n").unwrap();
-        assert!(
-            fs::symlink_metadata(&link)
-                .unwrap()
-                .file_type()
-                .is_symlink()
-        );
+        assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
         assert_eq!(fs::read_to_string(&target).unwrap(), "new\n");
-        assert_eq!(
-            fs::metadata(&target).unwrap().permissions().mode() & 0o777,
-            0o640
-        );
+        assert_eq!(fs::metadata(&target).unwrap().permissions().mode() & 0o777, 0o640);
     }
 
     #[test]

@@ -23,20 +23,10 @@ fn corpus_agrees_with_buildkit() {
         return;
     };
     let files = corpus_files(&dir);
-    assert!(
-        !files.is_empty(),
-        "no files in the corpus at {}",
-        dir.display()
-    );
+    assert!(!files.is_empty(), "no files in the corpus at {}", dir.display());
     let report = check_files(&oracle, &dir, &files);
-    report.print(
-        &format!("BuildKit agreement on {}", dir.display()),
-        MISMATCHES_SHOWN,
-    );
-    assert!(
-        report.buildkit_accepted > 0,
-        "BuildKit accepted no corpus file: is the oracle broken?"
-    );
+    report.print(&format!("BuildKit agreement on {}", dir.display()), MISMATCHES_SHOWN);
+    assert!(report.buildkit_accepted > 0, "BuildKit accepted no corpus file: is the oracle broken?");
     assert!(
         report.agreement() >= REQUIRED_AGREEMENT,
         "dfix agrees with BuildKit on {:.3}% of the files BuildKit accepts, below {:.1}%: {}",
@@ -54,63 +44,27 @@ fn case(name: &str, text: &str) -> (String, String) {
 fn hand_cases() -> Vec<(String, String)> {
     vec![
         case("simple", "FROM alpine\nRUN echo hi\n"),
-        case(
-            "lowercase keywords",
-            "from alpine\nrun echo hi\nOnBuild run make\n",
-        ),
+        case("lowercase keywords", "from alpine\nrun echo hi\nOnBuild run make\n"),
         case("no final newline", "FROM alpine\nCMD [\"sh\"]"),
-        case(
-            "leading blank and comments",
-            "\n# a comment\n\nFROM alpine\n  # indented\n\tRUN x\n",
-        ),
-        case(
-            "directives",
-            "# syntax=docker/dockerfile:1\n# escape=\\\n\nFROM alpine\n",
-        ),
+        case("leading blank and comments", "\n# a comment\n\nFROM alpine\n  # indented\n\tRUN x\n"),
+        case("directives", "# syntax=docker/dockerfile:1\n# escape=\\\n\nFROM alpine\n"),
         case(
             "continuation",
             "FROM alpine\nRUN apt-get update \\\n    && apt-get install -y curl \\\n    && true\nCMD x\n",
         ),
-        case(
-            "comment inside continuation",
-            "FROM alpine\nRUN a \\\n# note\n    b\nUSER x\n",
-        ),
-        case(
-            "blank line inside continuation",
-            "FROM alpine\nRUN a \\\n\n    b\n",
-        ),
+        case("comment inside continuation", "FROM alpine\nRUN a \\\n# note\n    b\nUSER x\n"),
+        case("blank line inside continuation", "FROM alpine\nRUN a \\\n\n    b\n"),
         case("backtick escape", "# escape=`\nFROM alpine\nRUN a `\n  b\n"),
         case("crlf", "FROM alpine\r\nRUN a \\\r\n  b\r\nCMD x\r\n"),
         case("heredoc", "FROM alpine\nRUN <<EOF\necho hi\nEOF\nCMD x\n"),
-        case(
-            "heredoc chomp",
-            "FROM alpine\nRUN <<-EOF\n\techo hi\n\tEOF\n",
-        ),
-        case(
-            "heredoc quoted",
-            "FROM alpine\nRUN <<'EOF' bash\necho $HOME\nEOF\n",
-        ),
-        case(
-            "two heredocs",
-            "FROM alpine\nCOPY <<A <<B /dst/\na\nA\nb\nB\nCMD x\n",
-        ),
-        case(
-            "heredoc after command",
-            "FROM alpine\nRUN cat <<EOF > /etc/x\nline\nEOF\n",
-        ),
+        case("heredoc chomp", "FROM alpine\nRUN <<-EOF\n\techo hi\n\tEOF\n"),
+        case("heredoc quoted", "FROM alpine\nRUN <<'EOF' bash\necho $HOME\nEOF\n"),
+        case("two heredocs", "FROM alpine\nCOPY <<A <<B /dst/\na\nA\nb\nB\nCMD x\n"),
+        case("heredoc after command", "FROM alpine\nRUN cat <<EOF > /etc/x\nline\nEOF\n"),
         case("heredoc no final newline", "FROM alpine\nRUN <<EOF\nx\nEOF"),
-        case(
-            "onbuild",
-            "FROM alpine\nONBUILD RUN make\nONBUILD COPY --chown=1 . /src\n",
-        ),
-        case(
-            "flags",
-            "FROM --platform=$BUILDPLATFORM alpine AS b\nRUN --mount=type=cache,target=/c x\n",
-        ),
-        case(
-            "exec form",
-            "FROM alpine\nENTRYPOINT [\"/bin/sh\", \"-c\"]\nCMD [\"x\"]\n",
-        ),
+        case("onbuild", "FROM alpine\nONBUILD RUN make\nONBUILD COPY --chown=1 . /src\n"),
+        case("flags", "FROM --platform=$BUILDPLATFORM alpine AS b\nRUN --mount=type=cache,target=/c x\n"),
+        case("exec form", "FROM alpine\nENTRYPOINT [\"/bin/sh\", \"-c\"]\nCMD [\"x\"]\n"),
         case("bom", "\u{feff}FROM alpine\nRUN x\n"),
         case("all keywords", ALL_KEYWORDS),
     ]
@@ -145,16 +99,8 @@ fn hand_written_cases_agree_with_buildkit() {
     let cases = hand_cases();
     let report: AgreementReport = check_texts(&oracle, &cases);
     report.print("BuildKit agreement on hand-written cases", cases.len());
-    assert_eq!(
-        report.buildkit_accepted,
-        cases.len(),
-        "BuildKit rejects a hand-written case"
-    );
-    assert!(
-        report.mismatches.is_empty(),
-        "dfix disagrees with BuildKit: {}",
-        report.summary()
-    );
+    assert_eq!(report.buildkit_accepted, cases.len(), "BuildKit rejects a hand-written case");
+    assert!(report.mismatches.is_empty(), "dfix disagrees with BuildKit: {}", report.summary());
 }
 
 /// Inputs where the model and BuildKit disagree today (line accounting only); run with
@@ -168,31 +114,18 @@ fn known_disagreements_with_buildkit() {
     };
     let cases = vec![
         // A line holding only the escape char starts the next instruction.
-        case(
-            "lone escape line before an instruction",
-            "FROM a\n\\\nRUN x\n",
-        ),
+        case("lone escape line before an instruction", "FROM a\n\\\nRUN x\n"),
         case("lone escape line before FROM", "\\\nFROM a\n"),
         // ONBUILD triggers take heredocs too.
         case("onbuild heredoc", "FROM a\nONBUILD RUN <<EOF\nx\nEOF\n"),
         // A dangling continuation swallows the blank lines up to the end of the file.
-        case(
-            "dangling continuation then blank lines",
-            "FROM a\nRUN x \\\n\n",
-        ),
+        case("dangling continuation then blank lines", "FROM a\nRUN x \\\n\n"),
         case("dangling continuation then spaces", "FROM a\nRUN x \\\n   "),
         // `\\\` at the end of a line: the last escape is preceded by an escape, no continuation.
-        case(
-            "three escapes at end of line",
-            "FROM a\nRUN a\\\\\\\nCMD b\n",
-        ),
+        case("three escapes at end of line", "FROM a\nRUN a\\\\\\\nCMD b\n"),
     ];
     let report = check_texts(&oracle, &cases);
     report.print("BuildKit agreement on known disagreements", cases.len());
-    assert_eq!(
-        report.buildkit_accepted,
-        cases.len(),
-        "BuildKit rejects a case"
-    );
+    assert_eq!(report.buildkit_accepted, cases.len(), "BuildKit rejects a case");
     assert!(report.mismatches.is_empty(), "{}", report.summary());
 }

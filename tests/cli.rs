@@ -19,10 +19,7 @@ const CLEAN: &str = "FROM debian:12\nCOPY app.py /app/\n";
 
 fn dfix(dir: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_dfix"));
-    cmd.current_dir(dir)
-        .env_remove("NO_COLOR")
-        .env_remove("CLICOLOR_FORCE")
-        .env_remove("CLICOLOR");
+    cmd.current_dir(dir).env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE").env_remove("CLICOLOR");
     cmd
 }
 
@@ -62,10 +59,7 @@ fn contents(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
             if path.is_dir() {
                 stack.push(path);
             } else {
-                all.insert(
-                    path.strip_prefix(root).unwrap().to_path_buf(),
-                    fs::read(&path).unwrap(),
-                );
+                all.insert(path.strip_prefix(root).unwrap().to_path_buf(), fs::read(&path).unwrap());
             }
         }
     }
@@ -83,11 +77,7 @@ fn stdout_of(cmd: &mut Command) -> String {
 }
 
 fn git(dir: &Path, args: &[&str]) {
-    let status = std::process::Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .status()
-        .unwrap();
+    let status = std::process::Command::new("git").args(args).current_dir(dir).status().unwrap();
     assert!(status.success(), "git {args:?} failed");
 }
 
@@ -115,24 +105,16 @@ fn diff_mode_exits_0_when_nothing_would_change() {
         .assert()
         .code(0)
         .stdout("")
-        .stderr(predicate::str::contains(
-            "1 Dockerfile scanned, 0 would change",
-        ));
+        .stderr(predicate::str::contains("1 Dockerfile scanned, 0 would change"));
 }
 
 #[test]
 fn diff_headers_use_the_paths_as_given() {
     let dir = tree(&[("svc/api/Dockerfile", FIXABLE)]);
     let out = stdout_of(dfix(dir.path()).arg("./svc"));
-    assert!(
-        out.starts_with("--- a/svc/api/Dockerfile\n+++ b/svc/api/Dockerfile\n"),
-        "{out}"
-    );
+    assert!(out.starts_with("--- a/svc/api/Dockerfile\n+++ b/svc/api/Dockerfile\n"), "{out}");
     let out = stdout_of(dfix(&dir.path().join("svc")).arg("api/Dockerfile"));
-    assert!(
-        out.starts_with("--- a/api/Dockerfile\n+++ b/api/Dockerfile\n"),
-        "{out}"
-    );
+    assert!(out.starts_with("--- a/api/Dockerfile\n+++ b/api/Dockerfile\n"), "{out}");
 }
 
 #[test]
@@ -143,14 +125,8 @@ fn diff_applies_with_git_and_gives_exactly_the_apply_result() {
             "svc/api.Dockerfile",
             "FROM a\n# a comment\nRUN echo 1\nRUN echo 2\nRUN echo 3\nRUN echo 4\nADD app.py /app/\nRUN echo 5\n",
         ),
-        (
-            "svc/no-newline/Dockerfile",
-            "FROM debian:12\nMAINTAINER someone\nADD app.py /app/",
-        ),
-        (
-            "crlf/Dockerfile",
-            "FROM debian:12\r\nMAINTAINER someone\r\nADD app.py /app/\r\n",
-        ),
+        ("svc/no-newline/Dockerfile", "FROM debian:12\nMAINTAINER someone\nADD app.py /app/"),
+        ("crlf/Dockerfile", "FROM debian:12\r\nMAINTAINER someone\r\nADD app.py /app/\r\n"),
         ("clean/Dockerfile", CLEAN),
         ("dir with space/Dockerfile.dev", FIXABLE),
     ];
@@ -165,19 +141,13 @@ fn diff_applies_with_git_and_gives_exactly_the_apply_result() {
     let patch = scratch.path().join("fixes.patch");
     fs::write(&patch, &diff.stdout).unwrap();
     git(patched.path(), &["init", "-q"]);
-    git(
-        patched.path(),
-        &["apply", "--check", patch.to_str().unwrap()],
-    );
+    git(patched.path(), &["apply", "--check", patch.to_str().unwrap()]);
     git(patched.path(), &["apply", patch.to_str().unwrap()]);
 
     dfix(applied.path()).arg("--apply").assert().code(0);
     assert_eq!(contents(patched.path()), contents(applied.path()));
     assert_eq!(read(applied.path(), "Dockerfile"), FIXED);
-    assert_ne!(
-        read(applied.path(), "svc/no-newline/Dockerfile"),
-        files[2].1
-    );
+    assert_ne!(read(applied.path(), "svc/no-newline/Dockerfile"), files[2].1);
     // Once fixed, there is nothing left to do.
     dfix(applied.path()).assert().code(0).stdout("");
 }
@@ -187,23 +157,14 @@ fn diff_is_colored_only_when_asked_and_never_with_no_color() {
     let dir = tree(&[("Dockerfile", FIXABLE)]);
     assert!(!stdout_of(&mut dfix(dir.path())).contains('\x1b'));
     let forced = stdout_of(dfix(dir.path()).env("CLICOLOR_FORCE", "1"));
-    assert!(
-        forced.contains("\x1b[31m-MAINTAINER someone\x1b[0m\n"),
-        "{forced:?}"
-    );
-    let no_color = stdout_of(
-        dfix(dir.path())
-            .env("CLICOLOR_FORCE", "1")
-            .env("NO_COLOR", "1"),
-    );
+    assert!(forced.contains("\x1b[31m-MAINTAINER someone\x1b[0m\n"), "{forced:?}");
+    let no_color = stdout_of(dfix(dir.path()).env("CLICOLOR_FORCE", "1").env("NO_COLOR", "1"));
     assert!(!no_color.contains('\x1b'), "{no_color:?}");
 }
 
 #[test]
 fn output_is_in_path_order() {
-    let names: Vec<String> = (0..40)
-        .map(|i| format!("s{:02}/Dockerfile", (i * 17) % 40))
-        .collect();
+    let names: Vec<String> = (0..40).map(|i| format!("s{:02}/Dockerfile", (i * 17) % 40)).collect();
     let files: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), FIXABLE)).collect();
     let dir = tree(&files);
     let out = stdout_of(&mut dfix(dir.path()));
@@ -242,27 +203,16 @@ fn apply_fixes_dockerfiles_in_place_and_leaves_everything_else_alone() {
         use std::os::unix::fs::PermissionsExt;
         fs::set_permissions(root.join("Dockerfile"), fs::Permissions::from_mode(0o754)).unwrap();
     }
-    let untouched = [
-        ".dockerignore",
-        "Dockerfile.dockerignore",
-        "notes.txt",
-        "ignored/Dockerfile",
-        ".hidden/Dockerfile",
-    ];
-    let before: Vec<SystemTime> = untouched
-        .iter()
-        .chain(&["clean/Dockerfile"])
-        .map(|p| mtime(root, p))
-        .collect();
+    let untouched =
+        [".dockerignore", "Dockerfile.dockerignore", "notes.txt", "ignored/Dockerfile", ".hidden/Dockerfile"];
+    let before: Vec<SystemTime> = untouched.iter().chain(&["clean/Dockerfile"]).map(|p| mtime(root, p)).collect();
 
     dfix(root)
         .arg("--apply")
         .assert()
         .code(0)
         .stdout("")
-        .stderr(predicate::str::contains(
-            "Dockerfile: fixed 2 (copy-not-add 1, maintainer-label 1)\n",
-        ))
+        .stderr(predicate::str::contains("Dockerfile: fixed 2 (copy-not-add 1, maintainer-label 1)\n"))
         .stderr(predicate::str::contains("10 Dockerfiles scanned, 9 fixed"));
 
     for fixed in [
@@ -282,38 +232,21 @@ fn apply_fixes_dockerfiles_in_place_and_leaves_everything_else_alone() {
         assert_eq!(read(root, path), FIXABLE, "{path}");
     }
     assert_eq!(read(root, "clean/Dockerfile"), CLEAN);
-    let after: Vec<SystemTime> = untouched
-        .iter()
-        .chain(&["clean/Dockerfile"])
-        .map(|p| mtime(root, p))
-        .collect();
+    let after: Vec<SystemTime> = untouched.iter().chain(&["clean/Dockerfile"]).map(|p| mtime(root, p)).collect();
     assert_eq!(before, after, "unchanged files must not be rewritten");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        assert_eq!(
-            fs::metadata(root.join("Dockerfile"))
-                .unwrap()
-                .permissions()
-                .mode()
-                & 0o777,
-            0o754
-        );
+        assert_eq!(fs::metadata(root.join("Dockerfile")).unwrap().permissions().mode() & 0o777, 0o754);
     }
-    let leftovers: Vec<_> = contents(root)
-        .into_keys()
-        .filter(|p| p.to_string_lossy().contains("dfix-tmp"))
-        .collect();
+    let leftovers: Vec<_> = contents(root).into_keys().filter(|p| p.to_string_lossy().contains("dfix-tmp")).collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
 #[test]
 fn explicit_files_are_read_whatever_their_name() {
     let dir = tree(&[("build/odd-name", FIXABLE), (".hidden/Dockerfile", FIXABLE)]);
-    dfix(dir.path())
-        .args(["--apply", "build/odd-name", ".hidden/Dockerfile"])
-        .assert()
-        .code(0);
+    dfix(dir.path()).args(["--apply", "build/odd-name", ".hidden/Dockerfile"]).assert().code(0);
     assert_eq!(read(dir.path(), "build/odd-name"), FIXED);
     assert_eq!(read(dir.path(), ".hidden/Dockerfile"), FIXED);
 }
@@ -323,25 +256,14 @@ fn explicit_files_are_read_whatever_their_name() {
 fn apply_writes_through_a_symlink() {
     let dir = tree(&[("real/Dockerfile", FIXABLE)]);
     std::os::unix::fs::symlink("real/Dockerfile", dir.path().join("Dockerfile")).unwrap();
-    dfix(dir.path())
-        .args(["--apply", "Dockerfile"])
-        .assert()
-        .code(0);
-    assert!(
-        fs::symlink_metadata(dir.path().join("Dockerfile"))
-            .unwrap()
-            .file_type()
-            .is_symlink()
-    );
+    dfix(dir.path()).args(["--apply", "Dockerfile"]).assert().code(0);
+    assert!(fs::symlink_metadata(dir.path().join("Dockerfile")).unwrap().file_type().is_symlink());
     assert_eq!(read(dir.path(), "real/Dockerfile"), FIXED);
 }
 
 #[test]
 fn crlf_files_stay_crlf() {
-    let dir = tree(&[(
-        "Dockerfile",
-        "FROM debian:12\r\nMAINTAINER someone\r\nADD app.py /app/\r\n",
-    )]);
+    let dir = tree(&[("Dockerfile", "FROM debian:12\r\nMAINTAINER someone\r\nADD app.py /app/\r\n")]);
     let diff = stdout_of(&mut dfix(dir.path()));
     assert!(diff.contains("+COPY app.py /app/\r\n"), "{diff:?}");
     dfix(dir.path()).arg("--apply").assert().code(0);
@@ -362,15 +284,9 @@ fn check_prints_a_summary_and_exits_1_when_something_would_change() {
         .code(1)
         .stdout("")
         .stderr(predicate::str::contains("Dockerfile: would fix 2"))
-        .stderr(predicate::str::contains(
-            "2 Dockerfiles scanned, 1 would change",
-        ));
+        .stderr(predicate::str::contains("2 Dockerfiles scanned, 1 would change"));
     assert_eq!(read(dir.path(), "Dockerfile"), FIXABLE);
-    dfix(dir.path())
-        .args(["--check", "clean"])
-        .assert()
-        .code(0)
-        .stdout("");
+    dfix(dir.path()).args(["--check", "clean"]).assert().code(0).stdout("");
 }
 
 // --stdin-filename.
@@ -378,18 +294,8 @@ fn check_prints_a_summary_and_exits_1_when_something_would_change() {
 #[test]
 fn stdin_mode_prints_the_whole_fixed_file() {
     let dir = tree(&[]);
-    dfix(dir.path())
-        .args(["--stdin-filename", "Dockerfile"])
-        .write_stdin(FIXABLE)
-        .assert()
-        .code(0)
-        .stdout(FIXED);
-    dfix(dir.path())
-        .args(["--stdin-filename", "Dockerfile"])
-        .write_stdin(CLEAN)
-        .assert()
-        .code(0)
-        .stdout(CLEAN);
+    dfix(dir.path()).args(["--stdin-filename", "Dockerfile"]).write_stdin(FIXABLE).assert().code(0).stdout(FIXED);
+    dfix(dir.path()).args(["--stdin-filename", "Dockerfile"]).write_stdin(CLEAN).assert().code(0).stdout(CLEAN);
 }
 
 #[test]
@@ -436,10 +342,7 @@ fn select_and_ignore_take_ids_and_aliases() {
         (&["--select", "DL3020"], only_copy),
         (&["--ignore", "DL4000"], only_copy),
         (&["--ignore", "maintainer-label,copy-not-add"], FIXABLE),
-        (
-            &["--select", "DL3020", "--extend-select", "maintainer-label"],
-            FIXED,
-        ),
+        (&["--select", "DL3020", "--extend-select", "maintainer-label"], FIXED),
     ] {
         dfix(dir.path())
             .args(["--stdin-filename", "Dockerfile"])
@@ -459,59 +362,33 @@ fn unknown_transform_ids_are_usage_errors_with_a_suggestion() {
         .assert()
         .code(2)
         .stdout("")
-        .stderr(predicate::str::contains(
-            "unknown transform `maintainer-lable`",
-        ))
+        .stderr(predicate::str::contains("unknown transform `maintainer-lable`"))
         .stderr(predicate::str::contains("did you mean `maintainer-label`?"));
-    dfix(dir.path())
-        .args(["--ignore", "no-such-transform"])
-        .assert()
-        .code(2);
-    dfix(dir.path())
-        .args(["--apply", "--check"])
-        .assert()
-        .code(2);
+    dfix(dir.path()).args(["--ignore", "no-such-transform"]).assert().code(2);
+    dfix(dir.path()).args(["--apply", "--check"]).assert().code(2);
     assert_eq!(read(dir.path(), "Dockerfile"), FIXABLE);
 }
 
 #[test]
 fn config_selection_applies_and_the_command_line_wins() {
-    let dir = tree(&[
-        ("dfix.toml", "select = [\"copy-not-add\"]\n"),
-        ("svc/Dockerfile", FIXABLE),
-    ]);
+    let dir = tree(&[("dfix.toml", "select = [\"copy-not-add\"]\n"), ("svc/Dockerfile", FIXABLE)]);
     let only_copy = "FROM debian:12\nMAINTAINER someone\nCOPY app.py /app/\n";
     dfix(dir.path()).arg("--apply").assert().code(0);
     assert_eq!(read(dir.path(), "svc/Dockerfile"), only_copy);
-    dfix(dir.path())
-        .args(["--apply", "--select", "maintainer-label"])
-        .assert()
-        .code(0);
+    dfix(dir.path()).args(["--apply", "--select", "maintainer-label"]).assert().code(0);
     assert_eq!(read(dir.path(), "svc/Dockerfile"), FIXED);
 }
 
 #[test]
 fn explicit_config_is_used_for_every_file() {
     let dir = tree(&[
-        (
-            "dfix.toml",
-            "ignore = [\"maintainer-label\", \"copy-not-add\"]\n",
-        ),
-        (
-            "elsewhere/only-label.toml",
-            "select = [\"maintainer-label\"]\n",
-        ),
+        ("dfix.toml", "ignore = [\"maintainer-label\", \"copy-not-add\"]\n"),
+        ("elsewhere/only-label.toml", "select = [\"maintainer-label\"]\n"),
         ("Dockerfile", FIXABLE),
     ]);
     dfix(dir.path()).assert().code(0);
-    dfix(dir.path())
-        .args(["--apply", "--config", "elsewhere/only-label.toml"])
-        .assert()
-        .code(0);
-    assert_eq!(
-        read(dir.path(), "Dockerfile"),
-        "FROM debian:12\nLABEL maintainer=\"someone\"\nADD app.py /app/\n"
-    );
+    dfix(dir.path()).args(["--apply", "--config", "elsewhere/only-label.toml"]).assert().code(0);
+    assert_eq!(read(dir.path(), "Dockerfile"), "FROM debian:12\nLABEL maintainer=\"someone\"\nADD app.py /app/\n");
 }
 
 #[test]
@@ -530,18 +407,13 @@ fn config_errors_name_the_file_and_give_a_hint() {
     assert_eq!(read(dir.path(), "bad/Dockerfile"), FIXABLE);
     assert_eq!(read(dir.path(), "good/Dockerfile"), FIXED);
 
-    let dir = tree(&[
-        ("typo.toml", "ignore = [\"copy-not-ad\"]\n"),
-        ("Dockerfile", FIXABLE),
-    ]);
+    let dir = tree(&[("typo.toml", "ignore = [\"copy-not-ad\"]\n"), ("Dockerfile", FIXABLE)]);
     dfix(dir.path())
         .args(["--config", "typo.toml"])
         .assert()
         .code(2)
         .stdout("")
-        .stderr(predicate::str::contains(
-            "typo.toml: unknown transform `copy-not-ad` in `ignore`",
-        ))
+        .stderr(predicate::str::contains("typo.toml: unknown transform `copy-not-ad` in `ignore`"))
         .stderr(predicate::str::contains("did you mean `copy-not-add`?"));
     dfix(dir.path())
         .args(["--config", "missing.toml"])
@@ -558,27 +430,13 @@ fn unsafe_fixes_are_held_back_unless_asked_for() {
         .arg("--apply")
         .assert()
         .code(0)
-        .stderr(predicate::str::contains(
-            "1 unsafe fix held back; use --unsafe-fixes",
-        ));
-    assert_eq!(
-        read(dir.path(), "Dockerfile"),
-        "FROM debian:12\nLABEL maintainer=\"someone\"\nADD app.py /app/\n"
-    );
-    dfix(dir.path())
-        .args(["--apply", "--unsafe-fixes"])
-        .assert()
-        .code(0);
+        .stderr(predicate::str::contains("1 unsafe fix held back; use --unsafe-fixes"));
+    assert_eq!(read(dir.path(), "Dockerfile"), "FROM debian:12\nLABEL maintainer=\"someone\"\nADD app.py /app/\n");
+    dfix(dir.path()).args(["--apply", "--unsafe-fixes"]).assert().code(0);
     assert_eq!(read(dir.path(), "Dockerfile"), FIXED);
 
-    let dir = tree(&[
-        ("dfix.toml", &format!("unsafe-fixes = true\n{config}")),
-        ("Dockerfile", FIXABLE),
-    ]);
-    dfix(dir.path())
-        .args(["--apply", "--no-unsafe-fixes"])
-        .assert()
-        .code(0);
+    let dir = tree(&[("dfix.toml", &format!("unsafe-fixes = true\n{config}")), ("Dockerfile", FIXABLE)]);
+    dfix(dir.path()).args(["--apply", "--no-unsafe-fixes"]).assert().code(0);
     assert!(read(dir.path(), "Dockerfile").contains("ADD app.py"));
     dfix(dir.path()).arg("--apply").assert().code(0);
     assert_eq!(read(dir.path(), "Dockerfile"), FIXED);
@@ -592,39 +450,16 @@ fn rules_lists_every_transform() {
     let out = stdout_of(dfix(dir.path()).arg("rules"));
     let mut lines = out.lines();
     let header = lines.next().unwrap();
-    assert!(
-        header.starts_with("ID ")
-            && header.contains("APPLICABILITY")
-            && header.ends_with("SUMMARY"),
-        "{header}"
-    );
-    let row = out
-        .lines()
-        .find(|l| l.starts_with("copy-not-add "))
-        .expect("copy-not-add is listed");
-    assert!(
-        row.contains(" safe ") && row.contains(" on ") && row.contains("DL3020"),
-        "{row}"
-    );
+    assert!(header.starts_with("ID ") && header.contains("APPLICABILITY") && header.ends_with("SUMMARY"), "{header}");
+    let row = out.lines().find(|l| l.starts_with("copy-not-add ")).expect("copy-not-add is listed");
+    assert!(row.contains(" safe ") && row.contains(" on ") && row.contains("DL3020"), "{row}");
 
-    let json: serde_json::Value = serde_json::from_str(&stdout_of(
-        dfix(dir.path()).args(["rules", "--format", "json"]),
-    ))
-    .unwrap();
-    let label = json
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["id"] == "maintainer-label")
-        .unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout_of(dfix(dir.path()).args(["rules", "--format", "json"]))).unwrap();
+    let label = json.as_array().unwrap().iter().find(|r| r["id"] == "maintainer-label").unwrap();
     assert_eq!(label["applicability"], "safe");
     assert_eq!(label["default_enabled"], true);
-    assert!(
-        label["aliases"]
-            .as_array()
-            .unwrap()
-            .contains(&"DL4000".into())
-    );
+    assert!(label["aliases"].as_array().unwrap().contains(&"DL4000".into()));
 }
 
 #[test]
@@ -650,21 +485,14 @@ fn explain_prints_the_docs_of_one_transform() {
 #[test]
 fn a_directory_named_like_a_subcommand_can_still_be_fixed() {
     let dir = tree(&[("rules/Dockerfile", FIXABLE)]);
-    dfix(dir.path())
-        .args(["--apply", "./rules"])
-        .assert()
-        .code(0);
+    dfix(dir.path()).args(["--apply", "./rules"]).assert().code(0);
     assert_eq!(read(dir.path(), "rules/Dockerfile"), FIXED);
 }
 
 #[test]
 fn version_and_help() {
     let dir = tree(&[]);
-    dfix(dir.path())
-        .arg("--version")
-        .assert()
-        .code(0)
-        .stdout(predicate::str::starts_with("dfix "));
+    dfix(dir.path()).arg("--version").assert().code(0).stdout(predicate::str::starts_with("dfix "));
     dfix(dir.path())
         .arg("--help")
         .assert()
@@ -678,10 +506,7 @@ fn version_and_help() {
 
 #[test]
 fn a_file_with_a_syntax_error_is_reported_and_the_others_are_still_fixed() {
-    let dir = tree(&[
-        ("a/Dockerfile", "FROM a\nFOO bar\n"),
-        ("b/Dockerfile", FIXABLE),
-    ]);
+    let dir = tree(&[("a/Dockerfile", "FROM a\nFOO bar\n"), ("b/Dockerfile", FIXABLE)]);
     dfix(dir.path())
         .arg("--apply")
         .assert()
@@ -694,10 +519,7 @@ fn a_file_with_a_syntax_error_is_reported_and_the_others_are_still_fixed() {
 
 #[test]
 fn an_unterminated_heredoc_is_a_syntax_error() {
-    let dir = tree(&[
-        ("Dockerfile", "FROM a\nRUN cat <<EOF\n"),
-        ("ok/Dockerfile", FIXABLE),
-    ]);
+    let dir = tree(&[("Dockerfile", "FROM a\nRUN cat <<EOF\n"), ("ok/Dockerfile", FIXABLE)]);
     dfix(dir.path())
         .assert()
         .code(2)
@@ -710,11 +532,7 @@ fn an_unterminated_heredoc_is_a_syntax_error() {
 fn binary_and_non_utf8_files_are_errors() {
     let dir = tree(&[("ok/Dockerfile", FIXABLE)]);
     write(dir.path(), "bin/Dockerfile", b"FROM a\n\0\x01\x02");
-    write(
-        dir.path(),
-        "latin1/Dockerfile",
-        b"FROM a\nLABEL who=caf\xe9\n",
-    );
+    write(dir.path(), "latin1/Dockerfile", b"FROM a\nLABEL who=caf\xe9\n");
     dfix(dir.path())
         .arg("--apply")
         .assert()
@@ -752,9 +570,7 @@ fn an_unreadable_file_is_named_and_the_rest_is_fixed() {
         .arg("--apply")
         .assert()
         .code(2)
-        .stderr(predicate::str::contains(
-            "locked/Dockerfile: permission denied",
-        ));
+        .stderr(predicate::str::contains("locked/Dockerfile: permission denied"));
     assert_eq!(read(dir.path(), "ok/Dockerfile"), FIXED);
     fs::set_permissions(&locked, fs::Permissions::from_mode(0o644)).unwrap();
 }
@@ -766,9 +582,7 @@ fn a_missing_path_is_an_error_but_the_others_are_fixed() {
         .args(["--apply", "nope/Dockerfile", "Dockerfile"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains(
-            "nope/Dockerfile: no such file or directory",
-        ));
+        .stderr(predicate::str::contains("nope/Dockerfile: no such file or directory"));
     assert_eq!(read(dir.path(), "Dockerfile"), FIXED);
 }
 
@@ -777,9 +591,7 @@ fn a_closed_stdout_ends_the_run_quietly() {
     use std::io::Write;
     use std::process::Stdio;
     let dir = tree(&[]);
-    let big: String = std::iter::once("FROM a\n")
-        .chain(std::iter::repeat_n("MAINTAINER someone\n", 20_000))
-        .collect();
+    let big: String = std::iter::once("FROM a\n").chain(std::iter::repeat_n("MAINTAINER someone\n", 20_000)).collect();
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_dfix"))
         .args(["--stdin-filename", "Dockerfile"])
         .current_dir(dir.path())
@@ -789,18 +601,8 @@ fn a_closed_stdout_ends_the_run_quietly() {
         .spawn()
         .unwrap();
     drop(child.stdout.take());
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(big.as_bytes())
-        .unwrap();
+    child.stdin.take().unwrap().write_all(big.as_bytes()).unwrap();
     let out = child.wait_with_output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }

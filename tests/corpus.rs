@@ -37,9 +37,7 @@ fn main() {
         for case in cases {
             let case_name = case.file_name().unwrap().to_string_lossy().to_string();
             let transform = name.clone();
-            trials.push(Trial::test(format!("{name}::{case_name}"), move || {
-                run_case(&transform, &case)
-            }));
+            trials.push(Trial::test(format!("{name}::{case_name}"), move || run_case(&transform, &case)));
         }
     }
     libtest_mimic::run(&args, trials).exit();
@@ -47,22 +45,13 @@ fn main() {
 
 fn dirs(path: &Path) -> Vec<PathBuf> {
     std::fs::read_dir(path)
-        .map(|rd| {
-            rd.filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.is_dir())
-                .collect()
-        })
+        .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_dir()).collect())
         .unwrap_or_default()
 }
 
 fn transforms_for(group: &str) -> Result<Vec<&'static dyn Transform>, Failed> {
     if group == "_all" {
-        return Ok(TRANSFORMS
-            .iter()
-            .copied()
-            .filter(|t| t.meta().default_enabled)
-            .collect());
+        return Ok(TRANSFORMS.iter().copied().filter(|t| t.meta().default_enabled).collect());
     }
     TRANSFORMS
         .iter()
@@ -75,8 +64,7 @@ fn transforms_for(group: &str) -> Result<Vec<&'static dyn Transform>, Failed> {
 fn run_case(group: &str, dir: &Path) -> Result<(), Failed> {
     let transforms = transforms_for(group)?;
     let read = |name: &str| {
-        std::fs::read_to_string(dir.join(name))
-            .map_err(|e| Failed::from(format!("{}: {e}", dir.join(name).display())))
+        std::fs::read_to_string(dir.join(name)).map_err(|e| Failed::from(format!("{}: {e}", dir.join(name).display())))
     };
     let input = read("input.Dockerfile")?;
     let expected_path = dir.join("expected.Dockerfile");
@@ -91,17 +79,12 @@ fn run_case(group: &str, dir: &Path) -> Result<(), Failed> {
     let knowledge = Knowledge::with_extensions(&config.knowledge).map_err(|e| e.to_string())?;
     let opts = Options {
         transforms,
-        required: if options.unsafe_fixes {
-            Applicability::Unsafe
-        } else {
-            Applicability::Safe
-        },
+        required: if options.unsafe_fixes { Applicability::Unsafe } else { Applicability::Safe },
         max_passes: 10,
         config: &config,
         knowledge: &knowledge,
     };
-    let outcome =
-        engine::fix(&input, &opts).map_err(|errors| format!("input does not parse: {errors:?}"))?;
+    let outcome = engine::fix(&input, &opts).map_err(|errors| format!("input does not parse: {errors:?}"))?;
     if !outcome.internal_errors.is_empty() {
         return Err(format!("internal errors: {:?}", outcome.internal_errors).into());
     }
@@ -119,14 +102,10 @@ fn run_case(group: &str, dir: &Path) -> Result<(), Failed> {
     if input == expected && !outcome.applied.is_empty() {
         return Err("an unchanged case applied fixes".into());
     }
-    let again = engine::fix(&expected, &opts)
-        .map_err(|errors| format!("expected output does not parse: {errors:?}"))?;
+    let again =
+        engine::fix(&expected, &opts).map_err(|errors| format!("expected output does not parse: {errors:?}"))?;
     if again.output != expected {
-        return Err(format!(
-            "not idempotent: a second run changes the output to\n{}",
-            again.output
-        )
-        .into());
+        return Err(format!("not idempotent: a second run changes the output to\n{}", again.output).into());
     }
     Ok(())
 }
@@ -156,9 +135,5 @@ fn check_layout(root: &Path) -> Result<(), Failed> {
             problems.push(format!("corpus/{name} names no registered transform"));
         }
     }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(problems.join("\n").into())
-    }
+    if problems.is_empty() { Ok(()) } else { Err(problems.join("\n").into()) }
 }

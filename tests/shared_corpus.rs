@@ -58,10 +58,7 @@ fn run(required: Applicability, label: &str) {
         let Ok(bytes) = std::fs::read(path) else {
             return;
         };
-        let mut c = Counts {
-            files: 1,
-            ..Counts::default()
-        };
+        let mut c = Counts { files: 1, ..Counts::default() };
         let Ok(input) = String::from_utf8(bytes) else {
             c.not_utf8 = 1;
             merge(&counts, c);
@@ -75,20 +72,16 @@ fn run(required: Applicability, label: &str) {
             knowledge,
         };
         let name = path.display().to_string();
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            engine::fix(&input, &options)
-        }));
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine::fix(&input, &options)));
         match result {
             Err(_) => c.failures.push(format!("{name}: panicked")),
             Ok(Err(_)) => c.parse_errors = 1,
             Ok(Ok(outcome)) => {
                 for e in &outcome.internal_errors {
-                    c.failures
-                        .push(format!("{name}: internal error: {}", e.message));
+                    c.failures.push(format!("{name}: internal error: {}", e.message));
                 }
                 if outcome.applied.is_empty() && outcome.output != input {
-                    c.failures
-                        .push(format!("{name}: changed without an applied fix"));
+                    c.failures.push(format!("{name}: changed without an applied fix"));
                 }
                 if outcome.output != input {
                     c.fixed = 1;
@@ -97,16 +90,13 @@ fn run(required: Applicability, label: &str) {
                     }
                     let reparsed = Dockerfile::parse(&outcome.output);
                     if let Some(e) = reparsed.errors().first() {
-                        c.failures
-                            .push(format!("{name}: output does not parse: {e}"));
+                        c.failures.push(format!("{name}: output does not parse: {e}"));
                     }
                     match engine::fix(&outcome.output, &options) {
-                        Ok(again) if again.output != outcome.output => c
-                            .failures
-                            .push(format!("{name}: a second run changes the output again")),
-                        Err(e) => c
-                            .failures
-                            .push(format!("{name}: output does not parse: {e:?}")),
+                        Ok(again) if again.output != outcome.output => {
+                            c.failures.push(format!("{name}: a second run changes the output again"))
+                        }
+                        Err(e) => c.failures.push(format!("{name}: output does not parse: {e:?}")),
                         _ => {}
                     }
                 }
@@ -120,12 +110,7 @@ fn run(required: Applicability, label: &str) {
         c.files, c.not_utf8, c.parse_errors, c.fixed, c.by_transform
     ));
     assert!(c.files > 0, "the corpus has no files");
-    assert!(
-        c.failures.is_empty(),
-        "{} failures:\n{}",
-        c.failures.len(),
-        c.failures.join("\n")
-    );
+    assert!(c.failures.is_empty(), "{} failures:\n{}", c.failures.len(), c.failures.join("\n"));
 }
 
 fn merge(into: &Mutex<Counts>, c: Counts) {

@@ -167,12 +167,7 @@ mod tests {
         assert!(a.command.is_none());
         assert_eq!(a.fix.paths.len(), 2);
         let a = Args::try_parse_from(["dfix", "rules", "--format", "json"]).unwrap();
-        assert!(matches!(
-            a.command,
-            Some(Command::Rules(RulesArgs {
-                format: Format::Json
-            }))
-        ));
+        assert!(matches!(a.command, Some(Command::Rules(RulesArgs { format: Format::Json }))));
     }
 
     #[test]
@@ -187,10 +182,7 @@ mod tests {
         assert_eq!(a.fix.unsafe_fixes(), Some(false));
         let a = Args::try_parse_from(["dfix", "--no-unsafe-fixes", "--unsafe-fixes"]).unwrap();
         assert_eq!(a.fix.unsafe_fixes(), Some(true));
-        assert_eq!(
-            Args::try_parse_from(["dfix"]).unwrap().fix.unsafe_fixes(),
-            None
-        );
+        assert_eq!(Args::try_parse_from(["dfix"]).unwrap().fix.unsafe_fixes(), None);
     }
 
     #[test]

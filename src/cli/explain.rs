@@ -9,17 +9,12 @@ use crate::cli::{ExitStatus, with_hint};
 use crate::transforms::TransformMeta;
 
 pub fn run(args: &ExplainArgs) -> anyhow::Result<ExitStatus> {
-    let meta = select::resolve(&args.id)
-        .map_err(|e| with_hint(&e, e.hint()))?
-        .meta();
+    let meta = select::resolve(&args.id).map_err(|e| with_hint(&e, e.hint()))?.meta();
     let mut out = io::stdout().lock();
     match args.format {
         Format::Text => out.write_all(render(meta).as_bytes())?,
         Format::Json => {
-            let info = RuleInfo {
-                docs: Some(docs(meta)),
-                ..RuleInfo::new(meta)
-            };
+            let info = RuleInfo { docs: Some(docs(meta)), ..RuleInfo::new(meta) };
             serde_json::to_writer_pretty(&mut out, &info)?;
             writeln!(out)?;
         }
@@ -30,16 +25,8 @@ pub fn run(args: &ExplainArgs) -> anyhow::Result<ExitStatus> {
 
 /// The text form: a Markdown heading, the metadata, then the docs.
 pub fn render(meta: &TransformMeta) -> String {
-    let aliases = if meta.aliases.is_empty() {
-        "none".to_string()
-    } else {
-        meta.aliases.join(", ")
-    };
-    let default = if meta.default_enabled {
-        "on"
-    } else {
-        "off (enable with --select or --extend-select)"
-    };
+    let aliases = if meta.aliases.is_empty() { "none".to_string() } else { meta.aliases.join(", ") };
+    let default = if meta.default_enabled { "on" } else { "off (enable with --select or --extend-select)" };
     format!(
         "# {id}\n\n{summary}\n\nApplicability: {applicability}\nDefault: {default}\nAliases: {aliases}\nSince: {since}\n\n{docs}",
         id = meta.id,
@@ -52,11 +39,7 @@ pub fn render(meta: &TransformMeta) -> String {
 
 /// The doc comment without the space rustdoc leaves after each `///`, ending in exactly one newline.
 fn docs(meta: &TransformMeta) -> String {
-    let mut text: String = meta
-        .docs
-        .lines()
-        .map(|l| format!("{}\n", l.strip_prefix(' ').unwrap_or(l)))
-        .collect();
+    let mut text: String = meta.docs.lines().map(|l| format!("{}\n", l.strip_prefix(' ').unwrap_or(l))).collect();
     text.truncate(text.trim_end().len());
     text.push('\n');
     text

@@ -16,49 +16,30 @@ use crate::walk;
 
 pub fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
     let overrides = Overrides::from_args(args).map_err(|e| with_hint(&e, e.hint()))?;
-    let mut cache = SettingsCache::new(overrides, args.config.as_deref())
-        .map_err(|e| with_hint(&e, e.hint()))?;
+    let mut cache = SettingsCache::new(overrides, args.config.as_deref()).map_err(|e| with_hint(&e, e.hint()))?;
     let mode = match (args.apply, args.check) {
         (true, _) => Mode::Apply,
         (_, true) => Mode::Check,
         _ => Mode::Diff,
     };
-    let roots = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
+    let roots = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
 
     let found = walk::collect(&roots);
     let mut stderr = io::stderr();
-    let mut summary = Summary {
-        errors: found.errors.len(),
-        ..Summary::default()
-    };
+    let mut summary = Summary { errors: found.errors.len(), ..Summary::default() };
     for error in &found.errors {
         let _ = writeln!(stderr, "{error}");
     }
     // Settings are looked up in path order, so a broken dfix.toml is reported with the first file it governs.
-    let jobs: Vec<_> = found
-        .files
-        .into_iter()
-        .map(|p| (cache.for_file(&p), p))
-        .collect();
+    let jobs: Vec<_> = found.files.into_iter().map(|p| (cache.for_file(&p), p)).collect();
 
     let stdout = io::stdout();
     let choice = AutoStream::choice(&stdout);
     let color = mode == Mode::Diff && choice != ColorChoice::Never;
     // Only a colored diff goes through anstream; a plain one is written as is, so no byte of it is ever altered.
-    let mut out: Box<dyn Write> = if color {
-        Box::new(AutoStream::new(stdout.lock(), choice))
-    } else {
-        Box::new(stdout.lock())
-    };
-    let tense = if mode == Mode::Apply {
-        Tense::Applied
-    } else {
-        Tense::WouldApply
-    };
+    let mut out: Box<dyn Write> =
+        if color { Box::new(AutoStream::new(stdout.lock(), choice)) } else { Box::new(stdout.lock()) };
+    let tense = if mode == Mode::Apply { Tense::Applied } else { Tense::WouldApply };
 
     map_in_order(
         jobs,
@@ -78,12 +59,7 @@ pub fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
                 match mode {
                     Mode::Diff => out.write_all(report.diff.as_bytes())?,
                     Mode::Check | Mode::Apply => {
-                        let _ = writeln!(
-                            stderr,
-                            "{}: {}",
-                            report.path.display(),
-                            file_line(&report.fixes, tense)
-                        );
+                        let _ = writeln!(stderr, "{}: {}", report.path.display(), file_line(&report.fixes, tense));
                     }
                 }
             }

@@ -28,11 +28,7 @@ impl Source {
 
     /// A new body with the original's byte order mark, if it had one.
     pub fn restore(&self, body: &str) -> String {
-        if self.text.starts_with(BOM) {
-            format!("{BOM}{body}")
-        } else {
-            body.to_string()
-        }
+        if self.text.starts_with(BOM) { format!("{BOM}{body}") } else { body.to_string() }
     }
 }
 
@@ -64,15 +60,9 @@ pub fn read_file(path: &Path) -> Result<Source, InputError> {
     };
     let (bytes, stamp) = read().map_err(|source| match source.kind() {
         io::ErrorKind::PermissionDenied => InputError::PermissionDenied { path: path.into() },
-        _ => InputError::Read {
-            path: path.into(),
-            source,
-        },
+        _ => InputError::Read { path: path.into(), source },
     })?;
-    Ok(Source {
-        text: decode(path, bytes)?,
-        stamp: Some(stamp),
-    })
+    Ok(Source { text: decode(path, bytes)?, stamp: Some(stamp) })
 }
 
 /// Decode `bytes` read from `path` (which is only used in messages).
@@ -82,15 +72,10 @@ pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, InputError> {
     }
     let probe = &bytes[..bytes.len().min(BINARY_PROBE)];
     if let Some(offset) = memchr::memchr(0, probe) {
-        return Err(InputError::Binary {
-            path: path.into(),
-            offset,
-        });
+        return Err(InputError::Binary { path: path.into(), offset });
     }
-    String::from_utf8(bytes).map_err(|e| InputError::NotUtf8 {
-        path: path.into(),
-        offset: e.utf8_error().valid_up_to(),
-    })
+    String::from_utf8(bytes)
+        .map_err(|e| InputError::NotUtf8 { path: path.into(), offset: e.utf8_error().valid_up_to() })
 }
 
 #[cfg(test)]
@@ -105,30 +90,19 @@ mod tests {
             "Dockerfile: looks binary (NUL byte at byte offset 7); dfix only reads text Dockerfiles"
         );
         assert_eq!(
-            decode(p, b"FROM caf\xe9\n".to_vec())
-                .unwrap_err()
-                .to_string(),
+            decode(p, b"FROM caf\xe9\n".to_vec()).unwrap_err().to_string(),
             "Dockerfile: not valid UTF-8 (byte offset 8); dfix only reads UTF-8 Dockerfiles"
         );
-        assert!(matches!(
-            decode(p, b"\xff\xfeF\0".to_vec()),
-            Err(InputError::Utf16 { .. })
-        ));
+        assert!(matches!(decode(p, b"\xff\xfeF\0".to_vec()), Err(InputError::Utf16 { .. })));
         assert_eq!(decode(p, "FROM café\n".into()).unwrap(), "FROM café\n");
     }
 
     #[test]
     fn keeps_the_byte_order_mark_out_of_the_body() {
-        let source = Source {
-            text: format!("{BOM}FROM a\n"),
-            stamp: None,
-        };
+        let source = Source { text: format!("{BOM}FROM a\n"), stamp: None };
         assert_eq!(source.body(), "FROM a\n");
         assert_eq!(source.restore("FROM b\n"), format!("{BOM}FROM b\n"));
-        let plain = Source {
-            text: "FROM a\n".into(),
-            stamp: None,
-        };
+        let plain = Source { text: "FROM a\n".into(), stamp: None };
         assert_eq!(plain.restore("FROM b\n"), "FROM b\n");
     }
 }

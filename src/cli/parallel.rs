@@ -25,14 +25,11 @@ where
     std::thread::scope(|scope| {
         let (stop, work) = (&stop, &work);
         scope.spawn(move || {
-            items
-                .into_par_iter()
-                .enumerate()
-                .for_each_with(tx, |tx, (i, item)| {
-                    if !stop.load(Ordering::Relaxed) {
-                        let _ = tx.send((i, work(item)));
-                    }
-                });
+            items.into_par_iter().enumerate().for_each_with(tx, |tx, (i, item)| {
+                if !stop.load(Ordering::Relaxed) {
+                    let _ = tx.send((i, work(item)));
+                }
+            });
         });
         let mut pending = BTreeMap::new();
         let mut next = 0;

@@ -54,47 +54,27 @@ pub fn fix_source(path: &Path, source: &Source, settings: &Settings) -> Fixed {
     let outcome = match engine::fix(source.body(), &settings.engine_options()) {
         Ok(outcome) => outcome,
         Err(errors) => {
-            return Fixed {
-                errors: problems::syntax_errors(path, &errors),
-                ..Fixed::default()
-            };
+            return Fixed { errors: problems::syntax_errors(path, &errors), ..Fixed::default() };
         }
     };
     Fixed {
-        output: outcome
-            .changed(source.body())
-            .then(|| source.restore(&outcome.output)),
+        output: outcome.changed(source.body()).then(|| source.restore(&outcome.output)),
         fixes: outcome.applied_by_transform(),
         held_back_unsafe: outcome.held_back_unsafe(),
-        errors: outcome
-            .internal_errors
-            .iter()
-            .map(|e| problems::internal_error(path, e))
-            .collect(),
+        errors: outcome.internal_errors.iter().map(|e| problems::internal_error(path, e)).collect(),
     }
 }
 
 /// Fix the file at `path` in `mode`. `color` asks for a colored diff.
-pub fn process(
-    path: PathBuf,
-    settings: Result<Arc<Settings>, LookupError>,
-    mode: Mode,
-    color: bool,
-) -> FileReport {
-    let mut report = FileReport {
-        path,
-        ..FileReport::default()
-    };
+pub fn process(path: PathBuf, settings: Result<Arc<Settings>, LookupError>, mode: Mode, color: bool) -> FileReport {
+    let mut report = FileReport { path, ..FileReport::default() };
     let settings = match settings {
         Ok(settings) => settings,
         Err(e) => {
             if e.first {
                 report.errors.push(hinted(&e.error, e.error.hint()));
             }
-            report.errors.push(format!(
-                "{}: skipped because its dfix.toml cannot be used",
-                report.path.display()
-            ));
+            report.errors.push(format!("{}: skipped because its dfix.toml cannot be used", report.path.display()));
             return report;
         }
     };
@@ -116,12 +96,7 @@ pub fn process(
         Mode::Check => {}
         Mode::Apply => {
             let stamp = source.stamp.expect("files have a stamp");
-            if let Err(e) = write::replace(
-                &report.path,
-                source.text.as_bytes(),
-                stamp,
-                output.as_bytes(),
-            ) {
+            if let Err(e) = write::replace(&report.path, source.text.as_bytes(), stamp, output.as_bytes()) {
                 report.errors.push(e.to_string());
                 return report;
             }

@@ -56,19 +56,9 @@ fn table(metas: &[&'static TransformMeta]) -> String {
     let header = ["ID", "APPLICABILITY", "DEFAULT", "ALIASES", "SUMMARY"].map(String::from);
     let rows: Vec<[String; 5]> = std::iter::once(header)
         .chain(metas.iter().map(|m| {
-            let aliases = if m.aliases.is_empty() {
-                "-".to_string()
-            } else {
-                m.aliases.join(",")
-            };
+            let aliases = if m.aliases.is_empty() { "-".to_string() } else { m.aliases.join(",") };
             let default = if m.default_enabled { "on" } else { "off" };
-            [
-                m.id.to_string(),
-                m.applicability.to_string(),
-                default.to_string(),
-                aliases,
-                m.summary.to_string(),
-            ]
+            [m.id.to_string(), m.applicability.to_string(), default.to_string(), aliases, m.summary.to_string()]
         }))
         .collect();
     let mut widths = [0; 4];
@@ -101,11 +91,7 @@ mod tests {
         let column = lines[0].find("APPLICABILITY").unwrap();
         for (line, meta) in lines[1..].iter().zip(&metas) {
             assert!(line.starts_with(meta.id));
-            assert_eq!(
-                line[column..].split_whitespace().next(),
-                Some(meta.applicability.as_str()),
-                "{line}"
-            );
+            assert_eq!(line[column..].split_whitespace().next(), Some(meta.applicability.as_str()), "{line}");
         }
     }
 }

@@ -39,20 +39,13 @@ impl UnknownTransform {
 /// Find a transform by id or alias, ignoring case.
 pub fn resolve(name: &str) -> Result<&'static dyn Transform, UnknownTransform> {
     let name = name.trim();
-    transforms::lookup(&name.to_ascii_lowercase()).ok_or_else(|| UnknownTransform {
-        name: name.to_string(),
-        suggestion: did_you_mean(name),
-    })
+    transforms::lookup(&name.to_ascii_lowercase())
+        .ok_or_else(|| UnknownTransform { name: name.to_string(), suggestion: did_you_mean(name) })
 }
 
 /// Check every name of a layer, so unknown names are reported even when a later layer would override them.
 pub fn validate(layer: &Layer<'_>) -> Result<(), UnknownTransform> {
-    let names = layer
-        .select
-        .unwrap_or_default()
-        .iter()
-        .chain(layer.extend_select)
-        .chain(layer.ignore);
+    let names = layer.select.unwrap_or_default().iter().chain(layer.extend_select).chain(layer.ignore);
     for name in names {
         expand(name)?;
     }
@@ -61,10 +54,7 @@ pub fn validate(layer: &Layer<'_>) -> Result<(), UnknownTransform> {
 
 /// The transforms selected by applying `layers` in order over the default set, in registry order.
 pub fn select(layers: &[Layer<'_>]) -> Result<Vec<&'static dyn Transform>, UnknownTransform> {
-    let mut on: Vec<bool> = TRANSFORMS
-        .iter()
-        .map(|t| t.meta().default_enabled)
-        .collect();
+    let mut on: Vec<bool> = TRANSFORMS.iter().map(|t| t.meta().default_enabled).collect();
     for layer in layers {
         if let Some(names) = layer.select {
             on.iter_mut().for_each(|b| *b = false);
@@ -73,11 +63,7 @@ pub fn select(layers: &[Layer<'_>]) -> Result<Vec<&'static dyn Transform>, Unkno
         set(&mut on, layer.extend_select, true)?;
         set(&mut on, layer.ignore, false)?;
     }
-    Ok(TRANSFORMS
-        .iter()
-        .zip(on)
-        .filter_map(|(t, on)| on.then_some(*t))
-        .collect())
+    Ok(TRANSFORMS.iter().zip(on).filter_map(|(t, on)| on.then_some(*t)).collect())
 }
 
 fn set(on: &mut [bool], names: &[String], value: bool) -> Result<(), UnknownTransform> {
@@ -95,11 +81,7 @@ fn expand(name: &str) -> Result<Vec<usize>, UnknownTransform> {
         return Ok((0..TRANSFORMS.len()).collect());
     }
     let id = resolve(name)?.meta().id;
-    Ok(TRANSFORMS
-        .iter()
-        .position(|t| t.meta().id == id)
-        .into_iter()
-        .collect())
+    Ok(TRANSFORMS.iter().position(|t| t.meta().id == id).into_iter().collect())
 }
 
 /// The id or alias closest to `name`, if any is close enough to be a plausible typo.
@@ -152,20 +134,13 @@ mod tests {
 
     #[test]
     fn default_set_is_the_default_enabled_transforms() {
-        let expected: Vec<_> = TRANSFORMS
-            .iter()
-            .filter(|t| t.meta().default_enabled)
-            .map(|t| t.meta().id)
-            .collect();
+        let expected: Vec<_> = TRANSFORMS.iter().filter(|t| t.meta().default_enabled).map(|t| t.meta().id).collect();
         assert_eq!(ids(&select(&[]).unwrap()), expected);
     }
 
     #[test]
     fn resolves_ids_and_aliases_case_insensitively() {
-        assert_eq!(
-            resolve("Maintainer-Label").unwrap().meta().id,
-            "maintainer-label"
-        );
+        assert_eq!(resolve("Maintainer-Label").unwrap().meta().id, "maintainer-label");
         assert_eq!(resolve("dl4000").unwrap().meta().id, "maintainer-label");
         assert_eq!(resolve(" DL4000 ").unwrap().meta().id, "maintainer-label");
     }
@@ -175,56 +150,32 @@ mod tests {
         let config_select = strings(&["copy-not-add"]);
         let config_ignore = strings(&["maintainer-label"]);
         let cli_select = strings(&["DL4000"]);
-        let config = Layer {
-            select: Some(&config_select),
-            ignore: &config_ignore,
-            ..Layer::default()
-        };
+        let config = Layer { select: Some(&config_select), ignore: &config_ignore, ..Layer::default() };
         assert_eq!(ids(&select(&[config]).unwrap()), ["copy-not-add"]);
-        let cli = Layer {
-            select: Some(&cli_select),
-            ..Layer::default()
-        };
+        let cli = Layer { select: Some(&cli_select), ..Layer::default() };
         assert_eq!(ids(&select(&[config, cli]).unwrap()), ["maintainer-label"]);
     }
 
     #[test]
     fn keeps_registry_order_and_expands_all() {
         let names = strings(&["copy-not-add", "maintainer-label"]);
-        let layer = Layer {
-            select: Some(&names),
-            ..Layer::default()
-        };
-        assert_eq!(
-            ids(&select(&[layer]).unwrap()),
-            ["maintainer-label", "copy-not-add"]
-        );
+        let layer = Layer { select: Some(&names), ..Layer::default() };
+        assert_eq!(ids(&select(&[layer]).unwrap()), ["maintainer-label", "copy-not-add"]);
         let all = strings(&["all"]);
-        let layer = Layer {
-            select: Some(&all),
-            ..Layer::default()
-        };
+        let layer = Layer { select: Some(&all), ..Layer::default() };
         assert_eq!(select(&[layer]).unwrap().len(), TRANSFORMS.len());
     }
 
     #[test]
     fn unknown_names_suggest_the_closest() {
-        let err = resolve("maintainer-lable")
-            .map(|t| t.meta().id)
-            .unwrap_err();
+        let err = resolve("maintainer-lable").map(|t| t.meta().id).unwrap_err();
         assert_eq!(err.suggestion, Some("maintainer-label"));
         assert!(err.hint().contains("did you mean `maintainer-label`?"));
         assert_eq!(did_you_mean("DL400"), Some("DL4000"));
         assert_eq!(did_you_mean("copy"), Some("copy-not-add"));
         assert_eq!(did_you_mean("zzzzzzzzzz"), None);
         let bad = strings(&["nope"]);
-        assert!(
-            validate(&Layer {
-                ignore: &bad,
-                ..Layer::default()
-            })
-            .is_err()
-        );
+        assert!(validate(&Layer { ignore: &bad, ..Layer::default() }).is_err());
     }
 
     #[test]

@@ -42,11 +42,7 @@ impl Overrides {
     }
 
     fn layer(&self) -> Layer<'_> {
-        Layer {
-            select: self.select.as_deref(),
-            extend_select: &self.extend_select,
-            ignore: &self.ignore,
-        }
+        Layer { select: self.select.as_deref(), extend_select: &self.extend_select, ignore: &self.ignore }
     }
 }
 
@@ -80,16 +76,9 @@ pub enum SettingsError {
     #[error(transparent)]
     Config(#[from] ConfigError),
     #[error("{}: {source}", .path.display())]
-    Knowledge {
-        path: PathBuf,
-        source: KnowledgeError,
-    },
+    Knowledge { path: PathBuf, source: KnowledgeError },
     #[error("{}: {source} in `{key}`", .path.display())]
-    Selection {
-        path: PathBuf,
-        key: &'static str,
-        source: UnknownTransform,
-    },
+    Selection { path: PathBuf, key: &'static str, source: UnknownTransform },
 }
 
 impl SettingsError {
@@ -104,65 +93,32 @@ impl SettingsError {
 
 impl Settings {
     pub fn new(config: Config, overrides: &Overrides) -> Result<Self, SettingsError> {
-        let path = config
-            .path
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(Config::FILE_NAME));
-        let from_file = Layer {
-            select: config.select.as_deref(),
-            extend_select: &config.extend_select,
-            ignore: &config.ignore,
-        };
+        let path = config.path.clone().unwrap_or_else(|| PathBuf::from(Config::FILE_NAME));
+        let from_file =
+            Layer { select: config.select.as_deref(), extend_select: &config.extend_select, ignore: &config.ignore };
         for (key, names) in [
             ("select", from_file.select.unwrap_or_default()),
             ("extend-select", from_file.extend_select),
             ("ignore", from_file.ignore),
         ] {
-            let layer = Layer {
-                ignore: names,
-                ..Layer::default()
-            };
-            select::validate(&layer).map_err(|source| SettingsError::Selection {
-                path: path.clone(),
-                key,
-                source,
-            })?;
+            let layer = Layer { ignore: names, ..Layer::default() };
+            select::validate(&layer).map_err(|source| SettingsError::Selection { path: path.clone(), key, source })?;
         }
-        let transforms =
-            select::select(&[from_file, overrides.layer()]).expect("names were validated");
-        let unsafe_fixes = overrides
-            .unsafe_fixes
-            .or(config.unsafe_fixes)
-            .unwrap_or(false);
-        let required = if unsafe_fixes {
-            Applicability::Unsafe
-        } else {
-            Applicability::Safe
-        };
+        let transforms = select::select(&[from_file, overrides.layer()]).expect("names were validated");
+        let unsafe_fixes = overrides.unsafe_fixes.or(config.unsafe_fixes).unwrap_or(false);
+        let required = if unsafe_fixes { Applicability::Unsafe } else { Applicability::Safe };
         let knowledge = if config.knowledge.is_empty() {
             None
         } else {
-            let knowledge = Knowledge::with_extensions(&config.knowledge).map_err(|source| {
-                SettingsError::Knowledge {
-                    path: path.clone(),
-                    source,
-                }
-            })?;
+            let knowledge = Knowledge::with_extensions(&config.knowledge)
+                .map_err(|source| SettingsError::Knowledge { path: path.clone(), source })?;
             Some(knowledge)
         };
-        Ok(Self {
-            transforms,
-            required,
-            offline: overrides.offline,
-            config,
-            knowledge,
-        })
+        Ok(Self { transforms, required, offline: overrides.offline, config, knowledge })
     }
 
     pub fn knowledge(&self) -> &Knowledge {
-        self.knowledge
-            .as_ref()
-            .unwrap_or_else(|| Knowledge::builtin())
+        self.knowledge.as_ref().unwrap_or_else(|| Knowledge::builtin())
     }
 
     /// Options for [`engine::fix`].
@@ -203,12 +159,7 @@ impl SettingsCache {
             Some(path) => Some(Arc::new(Settings::new(Config::load(path)?, &overrides)?)),
             None => None,
         };
-        Ok(Self {
-            overrides,
-            explicit,
-            nearest: HashMap::new(),
-            loaded: HashMap::new(),
-        })
+        Ok(Self { overrides, explicit, nearest: HashMap::new(), loaded: HashMap::new() })
     }
 
     /// The settings for the Dockerfile at `file` (which need not exist).
@@ -219,10 +170,7 @@ impl SettingsCache {
         let dir = absolute_dir(file);
         let config = self.nearest_config(&dir);
         if let Some(known) = self.loaded.get(&config) {
-            return known.clone().map_err(|error| LookupError {
-                error,
-                first: false,
-            });
+            return known.clone().map_err(|error| LookupError { error, first: false });
         }
         let loaded = match &config {
             Some(path) => Config::load(&relative_to_cwd(path)).map_err(SettingsError::from),
@@ -256,19 +204,14 @@ fn absolute_dir(file: &Path) -> PathBuf {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    dir.canonicalize()
-        .or_else(|_| std::path::absolute(dir))
-        .unwrap_or_else(|_| dir.to_path_buf())
+    dir.canonicalize().or_else(|_| std::path::absolute(dir)).unwrap_or_else(|_| dir.to_path_buf())
 }
 
 /// `path` relative to the working directory when it is under it, for shorter messages.
 fn relative_to_cwd(path: &Path) -> PathBuf {
     let cwd = std::env::current_dir().and_then(|d| d.canonicalize());
     match cwd {
-        Ok(cwd) => path
-            .strip_prefix(&cwd)
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|_| path.to_path_buf()),
+        Ok(cwd) => path.strip_prefix(&cwd).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf()),
         Err(_) => path.to_path_buf(),
     }
 }
@@ -283,19 +226,12 @@ mod tests {
 
     #[test]
     fn command_line_wins_over_config() {
-        let config = Config::from_str(
-            "unsafe-fixes = true\nselect = [\"copy-not-add\"]\n",
-            Path::new("dfix.toml"),
-        )
-        .unwrap();
+        let config =
+            Config::from_str("unsafe-fixes = true\nselect = [\"copy-not-add\"]\n", Path::new("dfix.toml")).unwrap();
         let plain = Settings::new(config.clone(), &Overrides::default()).unwrap();
         assert_eq!(plain.required, Applicability::Unsafe);
         assert_eq!(ids(&plain), ["copy-not-add"]);
-        let cli = Overrides {
-            select: Some(vec!["DL4000".into()]),
-            unsafe_fixes: Some(false),
-            ..Overrides::default()
-        };
+        let cli = Overrides { select: Some(vec!["DL4000".into()]), unsafe_fixes: Some(false), ..Overrides::default() };
         let overridden = Settings::new(config, &cli).unwrap();
         assert_eq!(overridden.required, Applicability::Safe);
         assert_eq!(ids(&overridden), ["maintainer-label"]);
@@ -303,13 +239,9 @@ mod tests {
 
     #[test]
     fn unknown_names_in_config_name_the_file_and_key() {
-        let config =
-            Config::from_str("ignore = [\"copy-not-ad\"]\n", Path::new("sub/dfix.toml")).unwrap();
+        let config = Config::from_str("ignore = [\"copy-not-ad\"]\n", Path::new("sub/dfix.toml")).unwrap();
         let err = Settings::new(config, &Overrides::default()).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "sub/dfix.toml: unknown transform `copy-not-ad` in `ignore`"
-        );
+        assert_eq!(err.to_string(), "sub/dfix.toml: unknown transform `copy-not-ad` in `ignore`");
         assert!(err.hint().contains("copy-not-add"));
     }
 
@@ -318,11 +250,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let deep = tmp.path().join("a/b");
         std::fs::create_dir_all(&deep).unwrap();
-        std::fs::write(
-            tmp.path().join("a/dfix.toml"),
-            "select = [\"copy-not-add\"]\n",
-        )
-        .unwrap();
+        std::fs::write(tmp.path().join("a/dfix.toml"), "select = [\"copy-not-add\"]\n").unwrap();
         let mut cache = SettingsCache::new(Overrides::default(), None).unwrap();
         let settings = cache.for_file(&deep.join("Dockerfile")).unwrap();
         assert_eq!(ids(&settings), ["copy-not-add"]);
@@ -332,10 +260,6 @@ mod tests {
         let first = cache.for_file(&deep.join("Dockerfile")).unwrap_err();
         let second = cache.for_file(&deep.join("Containerfile")).unwrap_err();
         assert!(first.first && !second.first);
-        assert!(
-            first.error.to_string().contains("dfix.toml"),
-            "{}",
-            first.error
-        );
+        assert!(first.error.to_string().contains("dfix.toml"), "{}", first.error);
     }
 }

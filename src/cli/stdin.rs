@@ -15,19 +15,13 @@ use crate::cli::{ExitStatus, hinted, with_hint};
 pub fn run(args: &FixArgs, path: &Path) -> anyhow::Result<ExitStatus> {
     let overrides = Overrides::from_args(args).map_err(|e| with_hint(&e, e.hint()))?;
     let mut bytes = Vec::new();
-    io::stdin()
-        .read_to_end(&mut bytes)
-        .context("failed to read stdin")?;
+    io::stdin().read_to_end(&mut bytes).context("failed to read stdin")?;
 
     let mut stdout = io::stdout().lock();
     let mut stderr = io::stderr();
     let settings = SettingsCache::new(overrides, args.config.as_deref())
         .map_err(|e| hinted(&e, e.hint()))
-        .and_then(|mut cache| {
-            cache
-                .for_file(path)
-                .map_err(|e| hinted(&e.error, e.error.hint()))
-        });
+        .and_then(|mut cache| cache.for_file(path).map_err(|e| hinted(&e.error, e.error.hint())));
     let settings = match settings {
         Ok(settings) => settings,
         Err(message) => return echo(&mut stdout, &bytes, &[message]),
@@ -44,11 +38,7 @@ pub fn run(args: &FixArgs, path: &Path) -> anyhow::Result<ExitStatus> {
     for error in &fixed.errors {
         let _ = writeln!(stderr, "{error}");
     }
-    Ok(if fixed.errors.is_empty() {
-        ExitStatus::Success
-    } else {
-        ExitStatus::Error
-    })
+    Ok(if fixed.errors.is_empty() { ExitStatus::Success } else { ExitStatus::Error })
 }
 
 /// Give the input back unchanged and report why.

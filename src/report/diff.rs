@@ -30,12 +30,7 @@ pub fn unified(path: &Path, old: &str, new: &str, color: bool) -> String {
             paint(&mut out, &format!("--- a/{name}\n"), BOLD, color);
             paint(&mut out, &format!("+++ b/{name}\n"), BOLD, color);
         }
-        paint(
-            &mut out,
-            &format!("{}\n", UnifiedHunkHeader::new(group)),
-            CYAN,
-            color,
-        );
+        paint(&mut out, &format!("{}\n", UnifiedHunkHeader::new(group)), CYAN, color);
         for op in group {
             for change in diff.iter_changes(op) {
                 let (sign, style) = match change.tag() {
@@ -88,31 +83,21 @@ mod tests {
 
     #[test]
     fn equal_texts_have_no_diff() {
-        assert_eq!(
-            unified(Path::new("Dockerfile"), "FROM a\n", "FROM a\n", false),
-            ""
-        );
+        assert_eq!(unified(Path::new("Dockerfile"), "FROM a\n", "FROM a\n", false), "");
     }
 
     #[test]
     fn diff_has_git_headers_and_context() {
         let old = "FROM a\n1\n2\n3\n4\nADD x y\n5\n";
         let new = "FROM a\n1\n2\n3\n4\nCOPY x y\n5\n";
-        let expected = "--- a/dir/Dockerfile\n+++ b/dir/Dockerfile\n@@ -3,5 +3,5 @@\n 2\n 3\n 4\n-ADD x y\n+COPY x y\n 5\n";
-        assert_eq!(
-            unified(Path::new("./dir/Dockerfile"), old, new, false),
-            expected
-        );
+        let expected =
+            "--- a/dir/Dockerfile\n+++ b/dir/Dockerfile\n@@ -3,5 +3,5 @@\n 2\n 3\n 4\n-ADD x y\n+COPY x y\n 5\n";
+        assert_eq!(unified(Path::new("./dir/Dockerfile"), old, new, false), expected);
     }
 
     #[test]
     fn marks_a_missing_final_newline() {
-        let out = unified(
-            Path::new("Dockerfile"),
-            "FROM a\nADD x y",
-            "FROM a\nCOPY x y",
-            false,
-        );
+        let out = unified(Path::new("Dockerfile"), "FROM a\nADD x y", "FROM a\nCOPY x y", false);
         assert_eq!(
             out,
             "--- a/Dockerfile\n+++ b/Dockerfile\n@@ -1,2 +1,2 @@\n FROM a\n-ADD x y\n\\ No newline at end of file\n\
@@ -122,26 +107,15 @@ mod tests {
 
     #[test]
     fn keeps_crlf_and_colors_before_line_endings() {
-        let out = unified(
-            Path::new("Dockerfile"),
-            "ADD x y\r\n",
-            "COPY x y\r\n",
-            false,
-        );
+        let out = unified(Path::new("Dockerfile"), "ADD x y\r\n", "COPY x y\r\n", false);
         assert!(out.contains("-ADD x y\r\n+COPY x y\r\n"), "{out:?}");
         let colored = unified(Path::new("Dockerfile"), "ADD x y\r\n", "COPY x y\r\n", true);
-        assert!(
-            colored.contains("\x1b[31m-ADD x y\x1b[0m\r\n"),
-            "{colored:?}"
-        );
+        assert!(colored.contains("\x1b[31m-ADD x y\x1b[0m\r\n"), "{colored:?}");
     }
 
     #[test]
     fn header_paths_are_relative_with_forward_slashes() {
-        assert_eq!(
-            header_path(Path::new("/tmp/x/Dockerfile")),
-            "tmp/x/Dockerfile"
-        );
+        assert_eq!(header_path(Path::new("/tmp/x/Dockerfile")), "tmp/x/Dockerfile");
         assert_eq!(header_path(Path::new("../x/Dockerfile")), "../x/Dockerfile");
     }
 }

@@ -39,31 +39,17 @@ impl Summary {
             Tense::Applied => "fixed",
             Tense::WouldApply => "would change",
         };
-        let _ = write!(
-            out,
-            "{} scanned, {} {changed}",
-            plural(self.files, "Dockerfile"),
-            self.changed
-        );
+        let _ = write!(out, "{} scanned, {} {changed}", plural(self.files, "Dockerfile"), self.changed);
         if self.errors > 0 {
             let _ = write!(out, ", {} with errors", self.errors);
         }
         out.push('\n');
         if !self.fixes.is_empty() {
             let total: usize = self.fixes.values().sum();
-            let _ = writeln!(
-                out,
-                "{}: {}",
-                plural(total, "fix"),
-                by_transform(&self.fixes)
-            );
+            let _ = writeln!(out, "{}: {}", plural(total, "fix"), by_transform(&self.fixes));
         }
         if self.held_back_unsafe > 0 {
-            let _ = writeln!(
-                out,
-                "{} held back; use --unsafe-fixes",
-                plural(self.held_back_unsafe, "unsafe fix")
-            );
+            let _ = writeln!(out, "{} held back; use --unsafe-fixes", plural(self.held_back_unsafe, "unsafe fix"));
         }
         out
     }
@@ -76,22 +62,14 @@ pub fn file_line(counts: &BTreeMap<&'static str, usize>, tense: Tense) -> String
         Tense::WouldApply => "would fix",
     };
     let total: usize = counts.values().sum();
-    if counts.is_empty() {
-        verb.to_string()
-    } else {
-        format!("{verb} {total} ({})", by_transform(counts))
-    }
+    if counts.is_empty() { verb.to_string() } else { format!("{verb} {total} ({})", by_transform(counts)) }
 }
 
 /// `merge-runs 2, apt-cleanup 1`: most frequent first, then by id.
 pub fn by_transform(counts: &BTreeMap<&'static str, usize>) -> String {
     let mut sorted: Vec<(&str, usize)> = counts.iter().map(|(id, n)| (*id, *n)).collect();
     sorted.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    sorted
-        .iter()
-        .map(|(id, n)| format!("{id} {n}"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    sorted.iter().map(|(id, n)| format!("{id} {n}")).collect::<Vec<_>>().join(", ")
 }
 
 /// `1 fix`, `2 fixes`, `3 Dockerfiles`.
@@ -115,27 +93,14 @@ mod tests {
     #[test]
     fn file_lines_list_the_most_frequent_first() {
         let c = counts(&[("apt-cleanup", 1), ("merge-runs", 2)]);
-        assert_eq!(
-            file_line(&c, Tense::Applied),
-            "fixed 3 (merge-runs 2, apt-cleanup 1)"
-        );
-        assert_eq!(
-            file_line(&c, Tense::WouldApply),
-            "would fix 3 (merge-runs 2, apt-cleanup 1)"
-        );
+        assert_eq!(file_line(&c, Tense::Applied), "fixed 3 (merge-runs 2, apt-cleanup 1)");
+        assert_eq!(file_line(&c, Tense::WouldApply), "would fix 3 (merge-runs 2, apt-cleanup 1)");
     }
 
     #[test]
     fn summary_mentions_errors_and_held_back_fixes_only_when_there_are_some() {
-        let mut s = Summary {
-            files: 3,
-            changed: 1,
-            ..Summary::default()
-        };
-        assert_eq!(
-            s.render(Tense::WouldApply),
-            "3 Dockerfiles scanned, 1 would change\n"
-        );
+        let mut s = Summary { files: 3, changed: 1, ..Summary::default() };
+        assert_eq!(s.render(Tense::WouldApply), "3 Dockerfiles scanned, 1 would change\n");
         s.errors = 1;
         s.held_back_unsafe = 2;
         s.add_fixes(&counts(&[("copy-not-add", 1)]));

@@ -110,10 +110,7 @@ impl InstructionKind {
     /// Instructions whose arguments may be a JSON array (exec form).
     pub fn allows_exec_form(self) -> bool {
         use InstructionKind::*;
-        matches!(
-            self,
-            Add | Cmd | Copy | Entrypoint | Run | Shell | Volume | Healthcheck
-        )
+        matches!(self, Add | Cmd | Copy | Entrypoint | Run | Shell | Volume | Healthcheck)
     }
 }
 
@@ -181,9 +178,7 @@ impl Instruction {
     }
 
     pub fn flag(&self, name: &str) -> Option<&Flag> {
-        self.flags
-            .iter()
-            .find(|f| f.name.eq_ignore_ascii_case(name))
+        self.flags.iter().find(|f| f.name.eq_ignore_ascii_case(name))
     }
 
     /// Whether the instruction spans more than one physical line (continuations or heredocs).
@@ -362,21 +357,13 @@ impl Dockerfile {
 
     /// Byte offset of the end of the line holding `offset` (before its line ending).
     pub fn line_end(&self, offset: usize) -> usize {
-        let end = self.source[offset..]
-            .find('\n')
-            .map_or(self.source.len(), |i| offset + i);
-        if end > offset && self.source.as_bytes()[end - 1] == b'\r' {
-            end - 1
-        } else {
-            end
-        }
+        let end = self.source[offset..].find('\n').map_or(self.source.len(), |i| offset + i);
+        if end > offset && self.source.as_bytes()[end - 1] == b'\r' { end - 1 } else { end }
     }
 
     /// Byte offset just after the line ending of the line holding `offset` (the end of the file if it has none).
     pub fn next_line_start(&self, offset: usize) -> usize {
-        self.source[offset..]
-            .find('\n')
-            .map_or(self.source.len(), |i| offset + i + 1)
+        self.source[offset..].find('\n').map_or(self.source.len(), |i| offset + i + 1)
     }
 
     /// The file's line ending: CRLF when most lines end with it.
@@ -391,17 +378,9 @@ impl Dockerfile {
         let lower = self
             .instructions
             .iter()
-            .filter(|i| {
-                self.source[i.keyword.clone()]
-                    .chars()
-                    .all(|c| !c.is_ascii_uppercase())
-            })
+            .filter(|i| self.source[i.keyword.clone()].chars().all(|c| !c.is_ascii_uppercase()))
             .count();
-        if lower * 2 > self.instructions.len() {
-            KeywordCase::Lower
-        } else {
-            KeywordCase::Upper
-        }
+        if lower * 2 > self.instructions.len() { KeywordCase::Lower } else { KeywordCase::Upper }
     }
 
     /// A keyword written in the file's casing.
@@ -419,9 +398,7 @@ impl Dockerfile {
             for c in &instr.continuations {
                 let start = c.end;
                 let rest = &self.source[start..];
-                let indent_len = rest
-                    .find(|ch: char| ch != ' ' && ch != '\t')
-                    .unwrap_or(rest.len());
+                let indent_len = rest.find(|ch: char| ch != ' ' && ch != '\t').unwrap_or(rest.len());
                 let indent = &rest[..indent_len];
                 if indent_len == rest.len() || rest[indent_len..].starts_with(['\r', '\n', '#']) {
                     continue;
@@ -432,10 +409,7 @@ impl Dockerfile {
                 }
             }
         }
-        counts
-            .into_iter()
-            .max_by_key(|&(_, n)| n)
-            .map_or_else(|| "    ".to_string(), |(i, _)| i.to_string())
+        counts.into_iter().max_by_key(|&(_, n)| n).map_or_else(|| "    ".to_string(), |(i, _)| i.to_string())
     }
 
     /// The shell body of a shell-form RUN, CMD or ENTRYPOINT, parsed with tree-sitter-bash. `None` for exec form,
@@ -445,12 +419,11 @@ impl Dockerfile {
         let instr = self.instructions.get(index)?;
         self.shells[index]
             .get_or_init(|| {
-                let shell_form = matches!(
-                    instr.kind,
-                    InstructionKind::Run | InstructionKind::Cmd | InstructionKind::Entrypoint
-                ) && instr.exec.is_none()
-                    && instr.heredocs.is_empty()
-                    && self.escape == '\\';
+                let shell_form =
+                    matches!(instr.kind, InstructionKind::Run | InstructionKind::Cmd | InstructionKind::Entrypoint)
+                        && instr.exec.is_none()
+                        && instr.heredocs.is_empty()
+                        && self.escape == '\\';
                 shell_form.then(|| ShellScript::parse(instr.args.clone()))
             })
             .as_ref()
@@ -458,10 +431,7 @@ impl Dockerfile {
 
     /// The number of syntax errors in all shell bodies (a fix must not add any).
     pub fn shell_error_count(&self) -> usize {
-        (0..self.instructions.len())
-            .filter_map(|i| self.shell(i))
-            .map(ShellScript::error_count)
-            .sum()
+        (0..self.instructions.len()).filter_map(|i| self.shell(i)).map(ShellScript::error_count).sum()
     }
 
     /// Build the model from the tree.
@@ -482,9 +452,7 @@ impl Dockerfile {
         self.collect_tree_errors(root);
         self.check_instructions();
         self.build_stages();
-        self.shells = (0..self.instructions.len())
-            .map(|_| OnceCell::new())
-            .collect();
+        self.shells = (0..self.instructions.len()).map(|_| OnceCell::new()).collect();
         self.errors.sort_by_key(|e| e.range.start);
         self.errors.dedup_by_key(|e| e.range.start);
     }
@@ -498,11 +466,7 @@ impl Dockerfile {
             if name == "escape" && value == "`" {
                 self.escape = '`';
             }
-            self.directives.push(Directive {
-                name,
-                value,
-                range: node.byte_range(),
-            });
+            self.directives.push(Directive { name, value, range: node.byte_range() });
         }
     }
 
@@ -551,21 +515,10 @@ impl Dockerfile {
                     _ => {}
                 }
             }
-            heredocs.push(Heredoc {
-                marker: marker.clone(),
-                name,
-                chomp,
-                quoted,
-                body,
-                end: term,
-            });
+            heredocs.push(Heredoc { marker: marker.clone(), name, chomp, quoted, body, end: term });
         }
         let kind = InstructionKind::from_keyword(&src[keyword.clone()]);
-        let exec = if kind.allows_exec_form() {
-            parse_exec_form(args.as_str())
-        } else {
-            None
-        };
+        let exec = if kind.allows_exec_form() { parse_exec_form(args.as_str()) } else { None };
         self.comments.extend(comments.iter().cloned());
         let index = self.instructions.len();
         self.instructions.push(Instruction {
@@ -585,12 +538,7 @@ impl Dockerfile {
 
     fn error(&mut self, range: Range<usize>, message: impl Into<String>) {
         let (line, column) = self.line_col(range.start);
-        self.errors.push(SyntaxError {
-            range,
-            line,
-            column,
-            message: message.into(),
-        });
+        self.errors.push(SyntaxError { range, line, column, message: message.into() });
     }
 
     fn collect_tree_errors(&mut self, root: Node) {
@@ -610,10 +558,7 @@ impl Dockerfile {
             } else if node.is_error() {
                 let text = &self.source[node.byte_range()];
                 let first_line = text.lines().next().unwrap_or("").trim();
-                found.push((
-                    node.byte_range(),
-                    format!("cannot parse `{}`", truncate(first_line, 40)),
-                ));
+                found.push((node.byte_range(), format!("cannot parse `{}`", truncate(first_line, 40))));
             } else if node.has_error() {
                 let mut c = node.walk();
                 stack.extend(node.children(&mut c));
@@ -628,27 +573,17 @@ impl Dockerfile {
     fn check_instructions(&mut self) {
         let mut problems = Vec::new();
         if self.instructions.is_empty() && self.errors.is_empty() {
-            problems.push((
-                self.source.len()..self.source.len(),
-                "file with no instructions".to_string(),
-            ));
+            problems.push((self.source.len()..self.source.len(), "file with no instructions".to_string()));
         }
         for instr in &self.instructions {
             let keyword = &self.source[instr.keyword.clone()];
             if instr.kind == InstructionKind::Unknown {
-                problems.push((
-                    instr.keyword.clone(),
-                    format!("unknown instruction: {}", truncate(keyword, 40)),
-                ));
+                problems.push((instr.keyword.clone(), format!("unknown instruction: {}", truncate(keyword, 40))));
             }
-            if instr.kind.allows_exec_form()
-                && instr.exec.is_none()
-                && exec_array_of_non_strings(instr.args.as_str())
-            {
+            if instr.kind.allows_exec_form() && instr.exec.is_none() && exec_array_of_non_strings(instr.args.as_str()) {
                 problems.push((
                     instr.args.file_span().unwrap_or(instr.keyword.clone()),
-                    "when using JSON array syntax, arrays must be comprised of strings only"
-                        .to_string(),
+                    "when using JSON array syntax, arrays must be comprised of strings only".to_string(),
                 ));
             }
         }
@@ -683,17 +618,9 @@ impl Dockerfile {
                 if let Some(f) = instr.flag("from").and_then(|f| f.value.clone()) {
                     refs.push(f);
                 }
-                for flag in instr
-                    .flags
-                    .iter()
-                    .filter(|f| f.name.eq_ignore_ascii_case("mount"))
-                {
+                for flag in instr.flags.iter().filter(|f| f.name.eq_ignore_ascii_case("mount")) {
                     if let Some(v) = &flag.value {
-                        refs.extend(
-                            v.split(',')
-                                .filter_map(|kv| kv.strip_prefix("from="))
-                                .map(str::to_string),
-                        );
+                        refs.extend(v.split(',').filter_map(|kv| kv.strip_prefix("from=")).map(str::to_string));
                     }
                 }
                 for r in refs {
@@ -720,21 +647,16 @@ impl Dockerfile {
         let words = instr.whitespace_words();
         let image_word = words.first();
         let image = image_word.map(|w| w.raw.clone()).unwrap_or_default();
-        let image_range = image_word
-            .map(|w| instr.args.range_to_file(w.range.clone()))
-            .unwrap_or(instr.keyword.clone());
+        let image_range =
+            image_word.map(|w| instr.args.range_to_file(w.range.clone())).unwrap_or(instr.keyword.clone());
         let (name, name_range) = match (words.get(1), words.get(2)) {
-            (Some(as_kw), Some(n)) if as_kw.raw.eq_ignore_ascii_case("as") => (
-                Some(n.raw.to_ascii_lowercase()),
-                Some(instr.args.range_to_file(n.range.clone())),
-            ),
+            (Some(as_kw), Some(n)) if as_kw.raw.eq_ignore_ascii_case("as") => {
+                (Some(n.raw.to_ascii_lowercase()), Some(instr.args.range_to_file(n.range.clone())))
+            }
             _ => (None, None),
         };
         let lower = image.to_ascii_lowercase();
-        let base = if let Some(s) = earlier
-            .iter()
-            .find(|s| s.name.as_deref() == Some(lower.as_str()))
-        {
+        let base = if let Some(s) = earlier.iter().find(|s| s.name.as_deref() == Some(lower.as_str())) {
             StageBase::Stage(s.index)
         } else if lower == "scratch" {
             StageBase::Scratch
@@ -742,19 +664,9 @@ impl Dockerfile {
             let resolved = self.resolve_global_args(&image);
             match resolved.as_deref().map(str::to_ascii_lowercase) {
                 Some(r) if r == "scratch" => StageBase::Scratch,
-                Some(r)
-                    if earlier
-                        .iter()
-                        .any(|s| s.name.as_deref() == Some(r.as_str())) =>
-                {
-                    StageBase::Stage(
-                        earlier
-                            .iter()
-                            .find(|s| s.name.as_deref() == Some(r.as_str()))
-                            .expect("checked")
-                            .index,
-                    )
-                }
+                Some(r) if earlier.iter().any(|s| s.name.as_deref() == Some(r.as_str())) => StageBase::Stage(
+                    earlier.iter().find(|s| s.name.as_deref() == Some(r.as_str())).expect("checked").index,
+                ),
                 Some(r) => ImageRef::parse(&r).map_or(StageBase::Unresolved, StageBase::Image),
                 None => StageBase::Unresolved,
             }
@@ -794,9 +706,7 @@ impl Dockerfile {
                 let body = &inner[..close];
                 (body, &inner[close + 1..])
             } else {
-                let len = rest
-                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                    .unwrap_or(rest.len());
+                let len = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
                 (&rest[..len], &rest[len..])
             };
             if name.is_empty() {
@@ -809,12 +719,7 @@ impl Dockerfile {
             if !var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
                 return None;
             }
-            match defaults
-                .iter()
-                .rev()
-                .find(|(k, _)| k == var)
-                .and_then(|(_, v)| v.clone())
-            {
+            match defaults.iter().rev().find(|(k, _)| k == var).and_then(|(_, v)| v.clone()) {
                 Some(v) if !(v.is_empty() && default.is_some()) => out.push_str(&v),
                 _ => out.push_str(default?),
             }
@@ -827,11 +732,7 @@ impl Dockerfile {
     /// Global ARGs (before the first FROM) with their defaults, in order.
     pub fn global_arg_defaults(&self) -> Vec<(String, Option<String>)> {
         let mut out = Vec::new();
-        for instr in self
-            .instructions
-            .iter()
-            .take_while(|i| i.kind != InstructionKind::From)
-        {
+        for instr in self.instructions.iter().take_while(|i| i.kind != InstructionKind::From) {
             if instr.kind != InstructionKind::Arg {
                 continue;
             }
@@ -847,17 +748,11 @@ impl Dockerfile {
 }
 
 fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        format!("{}…", s.chars().take(max).collect::<String>())
-    }
+    if s.chars().count() <= max { s.to_string() } else { format!("{}…", s.chars().take(max).collect::<String>()) }
 }
 
 fn line_starts(source: &str) -> Vec<usize> {
-    std::iter::once(0)
-        .chain(memchr::memchr_iter(b'\n', source.as_bytes()).map(|i| i + 1))
-        .collect()
+    std::iter::once(0).chain(memchr::memchr_iter(b'\n', source.as_bytes()).map(|i| i + 1)).collect()
 }
 
 /// The arguments as the builder sees them: from the first to the last argument token, without the line
@@ -869,10 +764,7 @@ fn logical_args(src: &str, args: &[Range<usize>], continuations: &[Range<usize>]
     let (start, end) = (first.start, last.end);
     let mut pieces = Vec::new();
     let mut pos = start;
-    for c in continuations
-        .iter()
-        .filter(|c| c.start >= start && c.start < end)
-    {
+    for c in continuations.iter().filter(|c| c.start >= start && c.start < end) {
         pieces.push(pos..c.start);
         pos = c.end;
         // Docker drops comment lines and blank lines inside a continuation.
@@ -903,20 +795,13 @@ fn parse_flag(src: &str, range: Range<usize>) -> Flag {
                 range,
             }
         }
-        None => Flag {
-            name: body.to_string(),
-            value: None,
-            value_range: None,
-            range,
-        },
+        None => Flag { name: body.to_string(), value: None, value_range: None, range },
     }
 }
 
 /// Name, chomp and quoted of a heredoc marker (`<<-"EOF"`).
 fn heredoc_name(marker: &str) -> (String, bool, bool) {
-    let rest = marker
-        .trim_start_matches(|c: char| c.is_ascii_digit())
-        .trim_start_matches("<<");
+    let rest = marker.trim_start_matches(|c: char| c.is_ascii_digit()).trim_start_matches("<<");
     let (chomp, word) = match rest.strip_prefix('-') {
         Some(w) => (true, w),
         None => (false, rest),
@@ -941,8 +826,7 @@ fn exec_array_of_non_strings(args: &str) -> bool {
     if !trimmed.starts_with('[') {
         return false;
     }
-    let mut stream =
-        serde_json::Deserializer::from_str(trimmed).into_iter::<Vec<serde_json::Value>>();
+    let mut stream = serde_json::Deserializer::from_str(trimmed).into_iter::<Vec<serde_json::Value>>();
     matches!(stream.next(), Some(Ok(values)) if values.iter().any(|v| !v.is_string()))
 }
 
@@ -960,27 +844,18 @@ mod tests {
         assert_eq!(kinds, ["arg", "from", "run", "from", "copy", "cmd"]);
         let run = &f.instructions()[2];
         assert_eq!(run.flags[0].name, "mount");
-        assert_eq!(
-            run.flags[0].value.as_deref(),
-            Some("type=cache,target=/root/.cache")
-        );
+        assert_eq!(run.flags[0].value.as_deref(), Some("type=cache,target=/root/.cache"));
         assert_eq!(run.args.as_str(), "pip install x");
         assert_eq!(run.comments.len(), 1);
         assert_eq!(f.stages().len(), 2);
         match &f.stages()[0].base {
-            StageBase::Image(r) => assert_eq!(
-                (r.repository.as_str(), r.tag.as_deref()),
-                ("python", Some("3.12-slim"))
-            ),
+            StageBase::Image(r) => assert_eq!((r.repository.as_str(), r.tag.as_deref()), ("python", Some("3.12-slim"))),
             other => panic!("{other:?}"),
         }
         assert_eq!(f.stages()[0].name.as_deref(), Some("build"));
         assert_eq!(f.stages()[1].base, StageBase::Stage(0));
         assert_eq!(f.stages()[1].depends_on, vec![0]);
-        assert_eq!(
-            f.instructions()[5].exec.as_deref(),
-            Some(&["run".to_string()][..])
-        );
+        assert_eq!(f.instructions()[5].exec.as_deref(), Some(&["run".to_string()][..]));
         assert_eq!(f.final_stage().unwrap().index, 1);
     }
 
@@ -989,10 +864,7 @@ mod tests {
         let src = "FROM a\nRUN apt-get update \\\n  # comment\n\n  && apt-get install -y curl\n";
         let f = Dockerfile::parse(src);
         let run = &f.instructions()[1];
-        assert_eq!(
-            run.args.as_str(),
-            "apt-get update   && apt-get install -y curl"
-        );
+        assert_eq!(run.args.as_str(), "apt-get update   && apt-get install -y curl");
         let at = run.args.as_str().find("curl").unwrap();
         assert_eq!(&src[run.args.range_to_file(at..at + 4)], "curl");
         assert_eq!(&src[run.range.clone()], &src[7..src.len() - 1]);
@@ -1000,7 +872,8 @@ mod tests {
 
     #[test]
     fn backtick_escape_and_crlf() {
-        let src = "# escape=`\r\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\r\nRUN dir c:\\ `\r\n    && echo hi\r\n";
+        let src =
+            "# escape=`\r\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\r\nRUN dir c:\\ `\r\n    && echo hi\r\n";
         let f = Dockerfile::parse(src);
         assert!(f.errors().is_empty(), "{:?}", f.errors());
         assert_eq!(f.escape(), '`');
@@ -1018,11 +891,7 @@ mod tests {
         assert_eq!(f.text(h.body.clone()), "echo hi\n");
 
         let bad = Dockerfile::parse("FROM a\nRUN <<EOF\necho hi\n");
-        assert!(
-            bad.errors()[0].message.contains("unterminated heredoc"),
-            "{:?}",
-            bad.errors()
-        );
+        assert!(bad.errors()[0].message.contains("unterminated heredoc"), "{:?}", bad.errors());
         let unknown = Dockerfile::parse("FROM a\nFOO bar\n");
         assert_eq!(unknown.errors()[0].line, 2);
         assert!(unknown.errors()[0].message.contains("unknown instruction"));

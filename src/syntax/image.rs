@@ -26,11 +26,7 @@ impl ImageRef {
             return None;
         }
         let (name_part, digest, digest_range) = match text.find('@') {
-            Some(at) => (
-                &text[..at],
-                Some(text[at + 1..].to_string()),
-                Some(at + 1..text.len()),
-            ),
+            Some(at) => (&text[..at], Some(text[at + 1..].to_string()), Some(at + 1..text.len())),
             None => (text, None, None),
         };
         // The tag is after the last ':' that follows the last '/'.
@@ -38,11 +34,7 @@ impl ImageRef {
         let (repo_full, tag, tag_range) = match name_part[last_slash..].rfind(':') {
             Some(i) => {
                 let colon = last_slash + i;
-                (
-                    &name_part[..colon],
-                    Some(name_part[colon + 1..].to_string()),
-                    Some(colon + 1..name_part.len()),
-                )
+                (&name_part[..colon], Some(name_part[colon + 1..].to_string()), Some(colon + 1..name_part.len()))
             }
             None => (name_part, None, None),
         };
@@ -50,11 +42,7 @@ impl ImageRef {
             Some(i) => {
                 let first = &repo_full[..i];
                 if first.contains('.') || first.contains(':') || first == "localhost" {
-                    (
-                        Some(first.to_string()),
-                        repo_full[i + 1..].to_string(),
-                        i + 1..repo_full.len(),
-                    )
+                    (Some(first.to_string()), repo_full[i + 1..].to_string(), i + 1..repo_full.len())
                 } else {
                     (None, repo_full.to_string(), 0..repo_full.len())
                 }
@@ -79,17 +67,9 @@ impl ImageRef {
     /// The repository without the implicit `library/` of Docker Hub official images (`python` for both
     /// `python` and `docker.io/library/python`).
     pub fn short_name(&self) -> &str {
-        let on_hub = matches!(
-            self.registry.as_deref(),
-            None | Some("docker.io" | "index.docker.io" | "registry-1.docker.io")
-        );
-        if on_hub {
-            self.repository
-                .strip_prefix("library/")
-                .unwrap_or(&self.repository)
-        } else {
-            &self.repository
-        }
+        let on_hub =
+            matches!(self.registry.as_deref(), None | Some("docker.io" | "index.docker.io" | "registry-1.docker.io"));
+        if on_hub { self.repository.strip_prefix("library/").unwrap_or(&self.repository) } else { &self.repository }
     }
 }
 
@@ -107,11 +87,7 @@ mod tests {
 
         let r = ImageRef::parse("python:3.12-slim").unwrap();
         assert_eq!(
-            (
-                r.registry.as_deref(),
-                r.repository.as_str(),
-                r.tag.as_deref()
-            ),
+            (r.registry.as_deref(), r.repository.as_str(), r.tag.as_deref()),
             (None, "python", Some("3.12-slim"))
         );
         assert_eq!(r.tag_range, Some(7..16));
@@ -119,16 +95,8 @@ mod tests {
         let r = ImageRef::parse("localhost/app").unwrap();
         assert_eq!(r.registry.as_deref(), Some("localhost"));
         let r = ImageRef::parse("user/app").unwrap();
-        assert_eq!(
-            (r.registry, r.repository.as_str(), r.tag),
-            (None, "user/app", None)
-        );
-        assert_eq!(
-            ImageRef::parse("docker.io/library/node:20")
-                .unwrap()
-                .short_name(),
-            "node"
-        );
+        assert_eq!((r.registry, r.repository.as_str(), r.tag), (None, "user/app", None));
+        assert_eq!(ImageRef::parse("docker.io/library/node:20").unwrap().short_name(), "node");
         assert!(ImageRef::parse("${BASE}").unwrap().has_variable);
     }
 }

@@ -28,16 +28,8 @@ impl MappedText {
             if r.is_empty() {
                 continue;
             }
-            debug_assert!(
-                out.segments
-                    .last()
-                    .is_none_or(|s| s.file_start + s.len <= r.start)
-            );
-            out.segments.push(Segment {
-                text_start: out.text.len(),
-                file_start: r.start,
-                len: r.len(),
-            });
+            debug_assert!(out.segments.last().is_none_or(|s| s.file_start + s.len <= r.start));
+            out.segments.push(Segment { text_start: out.text.len(), file_start: r.start, len: r.len() });
             out.text.push_str(&source[r]);
         }
         out
@@ -73,10 +65,7 @@ impl MappedText {
         if self.segments.is_empty() {
             return 0;
         }
-        let i = self
-            .segments
-            .partition_point(|s| s.text_start <= offset)
-            .saturating_sub(1);
+        let i = self.segments.partition_point(|s| s.text_start <= offset).saturating_sub(1);
         let s = self.segments[i];
         s.file_start + (offset - s.text_start).min(s.len)
     }
@@ -86,10 +75,7 @@ impl MappedText {
         if offset == 0 || self.segments.is_empty() {
             return self.to_file(offset);
         }
-        let i = self
-            .segments
-            .partition_point(|s| s.text_start < offset)
-            .saturating_sub(1);
+        let i = self.segments.partition_point(|s| s.text_start < offset).saturating_sub(1);
         let s = self.segments[i];
         s.file_start + (offset - s.text_start).min(s.len)
     }

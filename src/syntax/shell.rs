@@ -91,10 +91,7 @@ impl Command {
                             break;
                         }
                         // options of sudo that take a value
-                        let takes_value = matches!(
-                            opt,
-                            "-u" | "-g" | "-C" | "-D" | "-h" | "-p" | "-R" | "-T" | "-U"
-                        );
+                        let takes_value = matches!(opt, "-u" | "-g" | "-C" | "-D" | "-h" | "-p" | "-R" | "-T" | "-U");
                         i += if takes_value { 2 } else { 1 };
                     }
                 }
@@ -216,9 +213,7 @@ impl ShellScript {
                 match (c.field_name(), child.kind()) {
                     (Some("name"), _) => words.push(self.word(child)),
                     (Some("argument"), _) => words.push(self.word(child)),
-                    (_, "variable_assignment") if words.is_empty() => {
-                        assignments.push(self.word(child))
-                    }
+                    (_, "variable_assignment") if words.is_empty() => assignments.push(self.word(child)),
                     _ => {}
                 }
                 if !c.goto_next_sibling() {
@@ -226,17 +221,8 @@ impl ShellScript {
                 }
             }
         }
-        let end = words
-            .last()
-            .map(|w| w.range.end)
-            .or(assignments.last().map(|a| a.range.end))?;
-        Some(Command {
-            range: node.start_byte()..end,
-            assignments,
-            words,
-            placement,
-            is_declaration: false,
-        })
+        let end = words.last().map(|w| w.range.end).or(assignments.last().map(|a| a.range.end))?;
+        Some(Command { range: node.start_byte()..end, assignments, words, placement, is_declaration: false })
     }
 
     fn child_words(&self, node: Node) -> Vec<ShellWord> {
@@ -253,11 +239,7 @@ impl ShellScript {
 
     fn word(&self, node: Node) -> ShellWord {
         let raw = self.source()[node.byte_range()].to_string();
-        ShellWord {
-            range: node.byte_range(),
-            value: static_value(node, self.source()),
-            raw,
-        }
+        ShellWord { range: node.byte_range(), value: static_value(node, self.source()), raw }
     }
 }
 
@@ -271,17 +253,10 @@ fn static_value(node: Node, src: &str) -> Option<String> {
             }
             Some(unescape(text))
         }
-        "raw_string" => Some(
-            text.trim_start_matches('\'')
-                .trim_end_matches('\'')
-                .to_string(),
-        ),
+        "raw_string" => Some(text.trim_start_matches('\'').trim_end_matches('\'').to_string()),
         "string" => {
             let mut c = node.walk();
-            if node
-                .named_children(&mut c)
-                .any(|n| n.kind() != "string_content")
-            {
+            if node.named_children(&mut c).any(|n| n.kind() != "string_content") {
                 return None;
             }
             let inner = text.strip_prefix('"')?.strip_suffix('"')?;
@@ -338,9 +313,7 @@ mod tests {
 
     #[test]
     fn commands_with_words_and_placement() {
-        let s = script(
-            "DEBIAN_FRONTEND=noninteractive sudo apt install -y 'curl' \"git\" && (cd /x; make) | tee log",
-        );
+        let s = script("DEBIAN_FRONTEND=noninteractive sudo apt install -y 'curl' \"git\" && (cd /x; make) | tee log");
         let cmds = s.commands();
         assert_eq!(cmds.len(), 4);
         let apt = &cmds[0];

@@ -51,10 +51,7 @@ pub fn split_words(text: &str, escape: char) -> Vec<Word> {
             if is_go_space(ch) {
                 phase = Phase::Spaces;
                 if blank_ok || !word.is_empty() {
-                    words.push(Word {
-                        range: start..pos,
-                        raw: std::mem::take(&mut word),
-                    });
+                    words.push(Word { range: start..pos, raw: std::mem::take(&mut word) });
                 }
                 word.clear();
                 blank_ok = false;
@@ -98,10 +95,7 @@ pub fn split_words(text: &str, escape: char) -> Vec<Word> {
         word.push(ch);
     }
     if phase != Phase::Spaces && (blank_ok || !word.is_empty()) {
-        words.push(Word {
-            range: start..text.len(),
-            raw: word,
-        });
+        words.push(Word { range: start..text.len(), raw: word });
     }
     words
 }
@@ -114,10 +108,7 @@ pub fn split_whitespace(text: &str) -> Vec<Word> {
     for (i, c) in text.char_indices() {
         match (is_sep(c), start) {
             (true, Some(s)) => {
-                words.push(Word {
-                    range: s..i,
-                    raw: text[s..i].to_string(),
-                });
+                words.push(Word { range: s..i, raw: text[s..i].to_string() });
                 start = None;
             }
             (false, None) => start = Some(i),
@@ -125,10 +116,7 @@ pub fn split_whitespace(text: &str) -> Vec<Word> {
         }
     }
     if let Some(s) = start {
-        words.push(Word {
-            range: s..text.len(),
-            raw: text[s..].to_string(),
-        });
+        words.push(Word { range: s..text.len(), raw: text[s..].to_string() });
     }
     words
 }
@@ -157,9 +145,9 @@ pub fn unquote(raw: &str, escape: char) -> String {
 /// Whether a string needs quoting to stay one word in ENV/LABEL `key=value` form.
 pub fn needs_quotes(value: &str) -> bool {
     value.is_empty()
-        || value.chars().any(|c| {
-            c.is_whitespace() || matches!(c, '"' | '\'' | '\\' | '`' | '#' | '$' | ';' | '&' | '|')
-        })
+        || value
+            .chars()
+            .any(|c| c.is_whitespace() || matches!(c, '"' | '\'' | '\\' | '`' | '#' | '$' | ';' | '&' | '|'))
 }
 
 #[cfg(test)]
@@ -182,10 +170,7 @@ mod tests {
 
     #[test]
     fn empty_quoted_word_is_kept() {
-        assert_eq!(
-            raws(&split_words(r#"a "" b"#, '\\')),
-            vec!["a", "\"\"", "b"]
-        );
+        assert_eq!(raws(&split_words(r#"a "" b"#, '\\')), vec!["a", "\"\"", "b"]);
     }
 
     #[test]

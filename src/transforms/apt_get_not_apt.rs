@@ -52,12 +52,7 @@ impl Transform for AptGetNotApt {
 
     fn run(&self, cx: &Context<'_>, out: &mut Proposals) {
         let equivalents = &cx.knowledge.package_managers.apt.script_equivalents;
-        for instr in cx
-            .file
-            .instructions()
-            .iter()
-            .filter(|i| i.kind == InstructionKind::Run)
-        {
+        for instr in cx.file.instructions().iter().filter(|i| i.kind == InstructionKind::Run) {
             // Exec form, heredocs and Windows shells have no parsed shell body.
             let Some(script) = cx.file.shell(instr.index) else {
                 continue;
@@ -79,9 +74,7 @@ impl Transform for AptGetNotApt {
                 let Some(replacement) = equivalents.get(value) else {
                     continue;
                 };
-                let (tool, new_sub) = replacement
-                    .split_once(' ')
-                    .unwrap_or((replacement.as_str(), value));
+                let (tool, new_sub) = replacement.split_once(' ').unwrap_or((replacement.as_str(), value));
                 let mut edits = Vec::new();
                 let Some(e) = replace_shell_word(script, name, tool) else {
                     continue;

@@ -57,17 +57,9 @@ impl Transform for CopyNotAdd {
     fn run(&self, cx: &Context<'_>, out: &mut Proposals) {
         let file = cx.file;
         let files = &cx.knowledge.files;
-        for instr in file
-            .instructions()
-            .iter()
-            .filter(|i| i.kind == InstructionKind::Add)
-        {
+        for instr in file.instructions().iter().filter(|i| i.kind == InstructionKind::Add) {
             // ADD-only flags (--checksum, --keep-git-dir, --unpack) have no COPY equivalent.
-            if instr
-                .flags
-                .iter()
-                .any(|f| !SHARED_FLAGS.iter().any(|s| f.name.eq_ignore_ascii_case(s)))
-            {
+            if instr.flags.iter().any(|f| !SHARED_FLAGS.iter().any(|s| f.name.eq_ignore_ascii_case(s))) {
                 continue;
             }
             // Heredoc sources are left to the author.
@@ -76,11 +68,7 @@ impl Transform for CopyNotAdd {
             }
             let sources: Vec<String> = match &instr.exec {
                 Some(items) => items.clone(),
-                None => instr
-                    .whitespace_words()
-                    .iter()
-                    .map(|w| unquote(&w.raw, file.escape()))
-                    .collect(),
+                None => instr.whitespace_words().iter().map(|w| unquote(&w.raw, file.escape())).collect(),
             };
             // ADD needs at least one source and a destination.
             if sources.len() < 2 {
@@ -107,12 +95,7 @@ fn is_plain_local(source: &str, files: &Files) -> bool {
     if source.is_empty() || source.contains('$') {
         return false;
     }
-    if files
-        .remote_prefixes
-        .iter()
-        .any(|p| lower.starts_with(p.as_str()))
-        || lower.contains("://")
-    {
+    if files.remote_prefixes.iter().any(|p| lower.starts_with(p.as_str())) || lower.contains("://") {
         return false;
     }
     let name = lower.trim_end_matches('/').rsplit('/').next().unwrap_or("");
@@ -120,11 +103,7 @@ fn is_plain_local(source: &str, files: &Files) -> bool {
     if lower.ends_with('/') || name.is_empty() || name == "." || name == ".." {
         return true;
     }
-    if files
-        .archive_suffixes
-        .iter()
-        .any(|s| name.ends_with(s.as_str()))
-    {
+    if files.archive_suffixes.iter().any(|s| name.ends_with(s.as_str())) {
         return false;
     }
     match name.rfind(['*', '?', '[']) {
@@ -134,10 +113,7 @@ fn is_plain_local(source: &str, files: &Files) -> bool {
             let tail = &name[i + 1..];
             let tail = tail.trim_start_matches(']');
             tail.contains('.')
-                && !files
-                    .archive_suffixes
-                    .iter()
-                    .any(|s| s.ends_with(tail) || tail.ends_with(s.as_str()))
+                && !files.archive_suffixes.iter().any(|s| s.ends_with(tail) || tail.ends_with(s.as_str()))
         }
         None => true,
     }
@@ -151,15 +127,7 @@ mod tests {
     #[test]
     fn plain_local_sources() {
         let f = &Knowledge::builtin().files;
-        for ok in [
-            "app.py",
-            ".",
-            "src/",
-            "conf/nginx.conf",
-            "*.py",
-            "requirements*.txt",
-            "bin/app",
-        ] {
+        for ok in ["app.py", ".", "src/", "conf/nginx.conf", "*.py", "requirements*.txt", "bin/app"] {
             assert!(is_plain_local(ok, f), "{ok}");
         }
         for no in [

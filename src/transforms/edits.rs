@@ -15,10 +15,7 @@ pub fn keyword_like(existing: &str, keyword: &str) -> String {
     } else {
         let lower = keyword.to_ascii_lowercase();
         let mut chars = lower.chars();
-        chars
-            .next()
-            .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
-            .unwrap_or_default()
+        chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
     }
 }
 
@@ -31,10 +28,7 @@ pub fn replace_keyword(file: &Dockerfile, instr: &Instruction, keyword: &str) ->
 /// The file range of a shell word, when the word is one contiguous piece of the file (no line continuation or
 /// dropped comment line inside it).
 pub fn shell_word_range(script: &ShellScript, word: &ShellWord) -> Option<Range<usize>> {
-    script
-        .text()
-        .is_contiguous_range(word.range.clone())
-        .then(|| script.file_range(word.range.clone()))
+    script.text().is_contiguous_range(word.range.clone()).then(|| script.file_range(word.range.clone()))
 }
 
 /// Replace a shell word, if it lies in one piece of the file.
@@ -59,9 +53,7 @@ pub fn double_quote_literal(value: &str, escape: char) -> String {
 
 /// Whether any comment line of the file lies inside `range` (an edit over it would delete the comment).
 pub fn has_comment_in(file: &Dockerfile, range: &Range<usize>) -> bool {
-    file.comments()
-        .iter()
-        .any(|c| c.start < range.end && range.start < c.end)
+    file.comments().iter().any(|c| c.start < range.end && range.start < c.end)
 }
 
 #[cfg(test)]
@@ -77,10 +69,7 @@ mod tests {
 
     #[test]
     fn literal_quoting() {
-        assert_eq!(
-            double_quote_literal(r#"Jo "J" $HOME \x"#, '\\'),
-            r#""Jo \"J\" \$HOME \\x""#
-        );
+        assert_eq!(double_quote_literal(r#"Jo "J" $HOME \x"#, '\\'), r#""Jo \"J\" \$HOME \\x""#);
         assert_eq!(double_quote_literal("a$b", '`'), "\"a`$b\"");
     }
 }

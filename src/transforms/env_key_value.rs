@@ -86,21 +86,13 @@ impl Transform for EnvKeyValue {
             let edits = if one_word {
                 vec![Edit::replacement("=", between)]
             } else if plain {
-                vec![
-                    Edit::replacement("=\"", between),
-                    Edit::insertion("\"", args.to_file_end(value_range.end)),
-                ]
+                vec![Edit::replacement("=\"", between), Edit::insertion("\"", args.to_file_end(value_range.end))]
             } else {
                 // Quotes or escapes inside a value with spaces: re-quoting could change it.
                 out.propose(instr.range.clone(), message);
                 continue;
             };
-            out.fix(
-                instr.range.clone(),
-                message,
-                "Use the `key=value` form",
-                edits,
-            );
+            out.fix(instr.range.clone(), message, "Use the `key=value` form", edits);
         }
     }
 }

@@ -45,11 +45,7 @@ impl Transform for MaintainerLabel {
 
     fn run(&self, cx: &Context<'_>, out: &mut Proposals) {
         let file = cx.file;
-        for instr in file
-            .instructions()
-            .iter()
-            .filter(|i| i.kind == InstructionKind::Maintainer)
-        {
+        for instr in file.instructions().iter().filter(|i| i.kind == InstructionKind::Maintainer) {
             let value = instr.args.as_str().trim();
             // An empty MAINTAINER has nothing to keep.
             if value.is_empty() {
@@ -63,10 +59,7 @@ impl Transform for MaintainerLabel {
                 continue;
             }
             let keyword = keyword_like(file.text(instr.keyword.clone()), "label");
-            let content = format!(
-                "{keyword} maintainer={}",
-                double_quote_literal(value, file.escape())
-            );
+            let content = format!("{keyword} maintainer={}", double_quote_literal(value, file.escape()));
             out.fix(
                 range.clone(),
                 message,

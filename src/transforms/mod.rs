@@ -109,21 +109,12 @@ pub struct Proposals {
 
 impl Proposals {
     pub fn new(transform: &'static str, default: Applicability) -> Self {
-        Self {
-            transform,
-            default,
-            items: Vec::new(),
-        }
+        Self { transform, default, items: Vec::new() }
     }
 
     /// Report a finding about `range`, without a fix yet.
     pub fn propose(&mut self, range: Range<usize>, message: impl Into<String>) -> &mut Proposal {
-        self.items.push(Proposal {
-            transform: self.transform,
-            message: message.into(),
-            range,
-            fix: None,
-        });
+        self.items.push(Proposal { transform: self.transform, message: message.into(), range, fix: None });
         self.items.last_mut().expect("just pushed")
     }
 
@@ -159,38 +150,17 @@ mod tests {
         for t in TRANSFORMS {
             let m = t.meta();
             assert!(seen.insert(m.id), "duplicate id {}", m.id);
-            assert!(
-                m.id.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
-                "{} is not kebab-case",
-                m.id
-            );
-            let stem = std::path::Path::new(m.file)
-                .file_stem()
-                .unwrap()
-                .to_str()
-                .unwrap();
-            assert_eq!(
-                stem.replace('_', "-"),
-                m.id,
-                "transform {} lives in {}",
-                m.id,
-                m.file
-            );
+            assert!(m.id.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{} is not kebab-case", m.id);
+            let stem = std::path::Path::new(m.file).file_stem().unwrap().to_str().unwrap();
+            assert_eq!(stem.replace('_', "-"), m.id, "transform {} lives in {}", m.id, m.file);
             assert!(!m.summary.is_empty() && !m.docs.is_empty());
-            assert!(
-                m.docs.contains("## What it does"),
-                "{} docs lack '## What it does'",
-                m.id
-            );
+            assert!(m.docs.contains("## What it does"), "{} docs lack '## What it does'", m.id);
         }
     }
 
     #[test]
     fn lookup_accepts_ids_and_aliases() {
-        assert_eq!(
-            lookup("maintainer-label").unwrap().meta().id,
-            "maintainer-label"
-        );
+        assert_eq!(lookup("maintainer-label").unwrap().meta().id, "maintainer-label");
         assert_eq!(lookup("dl4000").unwrap().meta().id, "maintainer-label");
         assert!(lookup("no-such-thing").is_none());
     }

@@ -27,9 +27,7 @@ pub fn manifest_dir() -> PathBuf {
 /// Whether a missing oracle must fail the test rather than skip it.
 pub fn oracle_required() -> bool {
     let set = |name: &str| {
-        std::env::var(name)
-            .map(|v| !v.is_empty() && v != "0" && !v.eq_ignore_ascii_case("false"))
-            .unwrap_or(false)
+        std::env::var(name).map(|v| !v.is_empty() && v != "0" && !v.eq_ignore_ascii_case("false")).unwrap_or(false)
     };
     set("DFIX_REQUIRE_ORACLE") || set("CI")
 }
@@ -53,9 +51,7 @@ pub fn skip_or_fail(what: &str) {
     if oracle_required() {
         panic!("{what} (required because DFIX_REQUIRE_ORACLE or CI is set)");
     }
-    skip(&format!(
-        "{what}\n!! (set DFIX_REQUIRE_ORACLE=1 to make this an error)"
-    ));
+    skip(&format!("{what}\n!! (set DFIX_REQUIRE_ORACLE=1 to make this an error)"));
 }
 
 /// The shared corpus directory: `DFIX_CORPUS`, else `../shared/corpus` beside the crate.
@@ -64,11 +60,7 @@ pub fn corpus_dir() -> Option<PathBuf> {
     match std::env::var_os("DFIX_CORPUS") {
         Some(dir) if !dir.is_empty() => {
             let dir = PathBuf::from(dir);
-            assert!(
-                dir.is_dir(),
-                "DFIX_CORPUS={} is not a directory",
-                dir.display()
-            );
+            assert!(dir.is_dir(), "DFIX_CORPUS={} is not a directory", dir.display());
             Some(dir)
         }
         _ => {
@@ -201,9 +193,7 @@ impl Oracle {
         stdout
             .lines()
             .filter(|l| !l.trim().is_empty())
-            .map(|l| {
-                serde_json::from_str(l).unwrap_or_else(|e| panic!("bad oracle line {l:?}: {e}"))
-            })
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad oracle line {l:?}: {e}")))
             .collect()
     }
 
@@ -217,11 +207,7 @@ impl Oracle {
             list.push('\n');
         }
         let out = self.run(&["-"], list);
-        assert_eq!(
-            out.len(),
-            paths.len(),
-            "oracle returned a different number of results"
-        );
+        assert_eq!(out.len(), paths.len(), "oracle returned a different number of results");
         out
     }
 
@@ -233,11 +219,7 @@ impl Oracle {
             input.push('\n');
         }
         let out = self.run(&["--texts"], input);
-        assert_eq!(
-            out.len(),
-            cases.len(),
-            "oracle returned a different number of results"
-        );
+        assert_eq!(out.len(), cases.len(), "oracle returned a different number of results");
         out
     }
 }
@@ -276,10 +258,7 @@ pub fn model_instructions(text: &str) -> Result<Vec<ModelInstruction>, String> {
         .map(|ins| {
             let end = ins.range.end.max(ins.range.start);
             ModelInstruction {
-                keyword: text
-                    .get(ins.keyword.clone())
-                    .unwrap_or("<bad keyword range>")
-                    .to_ascii_lowercase(),
+                keyword: text.get(ins.keyword.clone()).unwrap_or("<bad keyword range>").to_ascii_lowercase(),
                 kind: ins.kind.as_str(),
                 start_line: file.line_col(ins.range.start).0,
                 end_line: file.line_col(end).0,
@@ -307,20 +286,11 @@ impl std::fmt::Display for Disagreement {
 }
 
 fn describe_oracle(i: &OracleInstruction) -> String {
-    format!(
-        "{} {}-{}",
-        i.cmd.as_deref().unwrap_or("<none>"),
-        i.start_line,
-        i.end_line
-    )
+    format!("{} {}-{}", i.cmd.as_deref().unwrap_or("<none>"), i.start_line, i.end_line)
 }
 
 fn describe_model(i: &ModelInstruction) -> String {
-    let name = if i.kind == i.keyword {
-        i.keyword.clone()
-    } else {
-        format!("{}[kind {}]", i.keyword, i.kind)
-    };
+    let name = if i.kind == i.keyword { i.keyword.clone() } else { format!("{}[kind {}]", i.keyword, i.kind) };
     format!("{name} {}-{}", i.start_line, i.end_line)
 }
 
@@ -331,22 +301,14 @@ pub fn compare(text: &str, oracle: &OracleResult) -> Result<(), Disagreement> {
     let theirs = &oracle.instructions;
     let same = |m: &ModelInstruction, o: &OracleInstruction| {
         let cmd = o.cmd.as_deref().unwrap_or("");
-        m.keyword == cmd
-            && m.kind == cmd
-            && m.start_line == o.start_line
-            && m.end_line == o.end_line
+        m.keyword == cmd && m.kind == cmd && m.start_line == o.start_line && m.end_line == o.end_line
     };
     if model.len() == theirs.len() && model.iter().zip(theirs).all(|(m, o)| same(m, o)) {
         return Ok(());
     }
     let mut msg = String::new();
     if model.len() != theirs.len() {
-        let _ = write!(
-            msg,
-            "{} instructions in dfix, {} in BuildKit; ",
-            model.len(),
-            theirs.len()
-        );
+        let _ = write!(msg, "{} instructions in dfix, {} in BuildKit; ", model.len(), theirs.len());
     }
     let mut shown = 0;
     for i in 0..model.len().max(theirs.len()) {
@@ -369,9 +331,7 @@ pub fn compare(text: &str, oracle: &OracleResult) -> Result<(), Disagreement> {
             o.map(describe_oracle).unwrap_or_else(|| "-".into()),
         );
     }
-    Err(Disagreement::Instructions(
-        msg.trim_end_matches("; ").to_string(),
-    ))
+    Err(Disagreement::Instructions(msg.trim_end_matches("; ").to_string()))
 }
 
 /// The outcome of checking a batch against BuildKit.
@@ -394,11 +354,7 @@ pub struct AgreementReport {
 impl AgreementReport {
     /// The share of BuildKit-accepted files that dfix parses and agrees on (1.0 when none).
     pub fn agreement(&self) -> f64 {
-        if self.buildkit_accepted == 0 {
-            1.0
-        } else {
-            self.agreed as f64 / self.buildkit_accepted as f64
-        }
+        if self.buildkit_accepted == 0 { 1.0 } else { self.agreed as f64 / self.buildkit_accepted as f64 }
     }
 
     pub fn summary(&self) -> String {
@@ -475,14 +431,9 @@ pub fn check_files(oracle: &Oracle, base: &Path, paths: &[PathBuf]) -> Agreement
     let verdicts = oracle.dump_paths(paths);
     let mut report = AgreementReport::default();
     for (path, verdict) in paths.iter().zip(&verdicts) {
-        let bytes =
-            std::fs::read(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
         let text = String::from_utf8(bytes).ok();
-        let name = path
-            .strip_prefix(base)
-            .unwrap_or(path)
-            .display()
-            .to_string();
+        let name = path.strip_prefix(base).unwrap_or(path).display().to_string();
         report.add(&name, text.as_deref(), verdict);
     }
     report
