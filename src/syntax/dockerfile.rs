@@ -243,6 +243,8 @@ pub struct Dockerfile {
     stages: Vec<Stage>,
     errors: Vec<SyntaxError>,
     shells: Vec<OnceCell<Option<ShellScript>>>,
+    /// Problems found while building, turned into errors once line numbers can be computed.
+    pending_errors: Vec<(Range<usize>, String)>,
 }
 
 impl std::fmt::Debug for Dockerfile {
@@ -278,6 +280,7 @@ impl Dockerfile {
             stages: Vec::new(),
             errors: Vec::new(),
             shells: Vec::new(),
+            pending_errors: Vec::new(),
         };
         file.build();
         file
@@ -449,6 +452,9 @@ impl Dockerfile {
                 _ => {}
             }
         }
+        for (range, message) in std::mem::take(&mut self.pending_errors) {
+            self.error(range, message);
+        }
         self.collect_tree_errors(root);
         self.check_instructions();
         self.build_stages();
@@ -466,6 +472,13 @@ impl Dockerfile {
             if name == "escape" && value == "`" {
                 self.escape = '`';
             }
+            if name == "escape" && value != "`" && value != "\\" {
+                self.pending_errors
+                    .push((node.byte_range(), format!("invalid escape token '{value}' does not match ` or \\")));
+            }
+            if self.directives.iter().any(|d| d.name == name) {
+                self.pending_errors.push((node.byte_range(), format!("only one {name} parser directive can be used")));
+            }
             self.directives.push(Directive { name, value, range: node.byte_range() });
         }
     }
@@ -479,7 +492,6 @@ impl Dockerfile {
         let mut heredoc_nodes = Vec::new();
         let mut continuations = Vec::new();
         let mut comments = Vec::new();
-        let mut end = node.start_byte();
         let mut cursor = node.walk();
         for child in node.named_children(&mut cursor) {
             let r = child.byte_range();
@@ -496,10 +508,20 @@ impl Dockerfile {
                 "heredoc" => heredoc_nodes.push(child),
                 _ => {}
             }
-            end = end.max(r.end);
         }
-        while end > node.start_byte() && matches!(src.as_bytes()[end - 1], b'\n' | b'\r') {
+        // The node ends with the instruction's line ending (unless heredocs follow); BuildKit counts blank lines
+        // after a dangling line continuation as part of the instruction, so only that one line ending goes.
+        let mut end = node.end_byte();
+        if heredoc_nodes.is_empty() && src[..end].ends_with('\n') {
             end -= 1;
+            while end > node.start_byte() && src.as_bytes()[end - 1] == b'\r' {
+                end -= 1;
+            }
+        }
+        if markers.len() > heredoc_nodes.len() {
+            let marker = markers[heredoc_nodes.len()].clone();
+            let (name, _, _) = heredoc_name(&src[marker.clone()]);
+            self.pending_errors.push((marker, format!("unterminated heredoc: no line `{name}` ends it")));
         }
         let args = logical_args(src, &args_nodes, &continuations);
         let mut heredocs = Vec::new();
@@ -579,6 +601,26 @@ impl Dockerfile {
             let keyword = &self.source[instr.keyword.clone()];
             if instr.kind == InstructionKind::Unknown {
                 problems.push((instr.keyword.clone(), format!("unknown instruction: {}", truncate(keyword, 40))));
+            }
+            if matches!(instr.kind, InstructionKind::Env | InstructionKind::Label) {
+                let words = super::words::split_words(instr.args.as_str(), self.escape);
+                let name = keyword.to_ascii_uppercase();
+                match words.first() {
+                    Some(first) if !first.raw.contains('=') => {
+                        if split_whitespace(instr.args.as_str()).len() < 2 {
+                            problems.push((instr.keyword.clone(), format!("{name} must have two arguments")));
+                        }
+                    }
+                    Some(_) => {
+                        if let Some(w) = words.iter().find(|w| !w.raw.contains('=')) {
+                            problems.push((
+                                instr.args.range_to_file(w.range.clone()),
+                                format!("{name}: can't find = in {:?}; must be of the form name=value", w.raw),
+                            ));
+                        }
+                    }
+                    None => {}
+                }
             }
             if instr.kind.allows_exec_form() && instr.exec.is_none() && exec_array_of_non_strings(instr.args.as_str()) {
                 problems.push((

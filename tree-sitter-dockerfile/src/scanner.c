@@ -2,12 +2,14 @@
  * External scanner for the dfix Dockerfile grammar.
  *
  * It lexes the whole file, following the line rules of BuildKit's parser:
- * - parser directives (`# syntax=`, `# escape=`, `# check=`) are only recognised before any other line;
+ * - parser directives (`# syntax=`, `# escape=`, `# check=`) are only recognised before any other line (a comment,
+ *   a blank line or an instruction ends them);
  * - the escape character (backslash, or backtick after `# escape=``) followed by blanks at the end of a line
- *   continues the instruction, unless it is itself escaped;
+ *   continues the instruction, unless the character before it is the escape character too;
  * - inside a continuation, comment lines and blank lines are dropped by Docker, so they are tokens of their own;
- * - RUN, COPY and ADD may name heredocs (`<<EOF`, `<<-"EOF"`), whose bodies follow the instruction's line.
- * Line endings are LF or CRLF; a lone CR inside a line is ordinary text.
+ * - RUN, COPY and ADD (also after ONBUILD) may name heredocs (`<<EOF`, `<<-"EOF"`, `3<<EOF`), whose bodies follow
+ *   the instruction's line.
+ * Line endings are LF or CRLF; a lone CR inside a line is ordinary text. A byte order mark may start the file.
  */
 
 #include "tree_sitter/parser.h"
@@ -33,16 +35,18 @@ enum TokenType {
 };
 
 #define MAX_HEREDOCS 8
-#define MAX_HEREDOC_NAME 96
+#define MAX_HEREDOC_NAME 96 /* bytes of UTF-8 */
 #define MAX_WORD 32
 
 enum {
-  DIRECTIVES_DONE = 1 << 0,  /* a non-directive line was seen */
-  IN_INSTRUCTION = 1 << 1,   /* between an instruction's keyword and its line end */
-  IN_CONTINUATION = 1 << 2,  /* the last physical line ended with a line continuation */
-  ARGS_STARTED = 1 << 3,     /* flags are over: the rest is argument text */
-  HEREDOC_CAPABLE = 1 << 4,  /* RUN, COPY or ADD */
+  DIRECTIVES_DONE = 1 << 0,   /* a non-directive line was seen */
+  IN_INSTRUCTION = 1 << 1,    /* between an instruction's keyword and its line end */
+  IN_CONTINUATION = 1 << 2,   /* the last physical line ended with a line continuation */
+  ARGS_STARTED = 1 << 3,      /* flags are over: the rest is argument text */
+  HEREDOC_CAPABLE = 1 << 4,   /* RUN, COPY or ADD (also as ONBUILD's instruction) */
   AFTER_HEREDOC_END = 1 << 5, /* a heredoc terminator was just emitted, its line end not yet consumed */
+  ONBUILD_PENDING = 1 << 6,   /* ONBUILD: the keyword of its instruction is not read yet */
+  STARTED = 1 << 7,           /* a token was produced: the file's start (and its byte order mark) is behind */
 };
 
 typedef struct {
@@ -67,10 +71,13 @@ static inline void advance(TSLexer *lexer) { lexer->advance(lexer, false); }
 static inline void skip(TSLexer *lexer) { lexer->advance(lexer, true); }
 static inline bool at_eof(TSLexer *lexer) { return lexer->eof(lexer); }
 static inline bool is_blank(int32_t c) { return c == ' ' || c == '\t'; }
+static inline bool is_digit(int32_t c) { return c >= '0' && c <= '9'; }
 /* Go's unicode.IsSpace for the characters that can occur inside a line. */
 static inline bool is_space(int32_t c) {
   return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == 0x85 || c == 0xA0;
 }
+/* Go's regexp `\s` (BuildKit's directive pattern) inside a line. */
+static inline bool is_directive_space(int32_t c) { return c == ' ' || c == '\t' || c == '\f' || c == '\r'; }
 
 void *tree_sitter_dockerfile_external_scanner_create(void) {
   Scanner *s = calloc(1, sizeof(Scanner));
@@ -86,7 +93,8 @@ unsigned tree_sitter_dockerfile_external_scanner_serialize(void *payload, char *
   buffer[n++] = (char)(s->escape == '`' ? '`' : '\\');
   buffer[n++] = (char)s->flags;
   buffer[n++] = (char)s->quote;
-  buffer[n++] = (char)s->heredoc_count;
+  unsigned count_at = n++;
+  unsigned count = 0;
   for (unsigned i = 0; i < s->heredoc_count; i++) {
     Heredoc *h = &s->heredocs[i];
     if (n + 2 + h->len > TREE_SITTER_SERIALIZATION_BUFFER_SIZE) break;
@@ -94,7 +102,9 @@ unsigned tree_sitter_dockerfile_external_scanner_serialize(void *payload, char *
     buffer[n++] = (char)h->chomp;
     memcpy(&buffer[n], h->name, h->len);
     n += h->len;
+    count++;
   }
+  buffer[count_at] = (char)count;
   return n;
 }
 
@@ -119,10 +129,10 @@ void tree_sitter_dockerfile_external_scanner_deserialize(void *payload, const ch
   }
 }
 
-/* At a CR: consume CRs and report whether an LF follows (a line end). */
-static bool consume_crs_then_lf(TSLexer *lexer) {
+/* At a CR: consume CRs and report whether the line ends there (an LF or the end of the file follows). */
+static bool consume_crs_then_eol(TSLexer *lexer) {
   while (lexer->lookahead == '\r') advance(lexer);
-  return lexer->lookahead == '\n';
+  return lexer->lookahead == '\n' || at_eof(lexer);
 }
 
 /* Consume a line ending (CR* LF) if there is one. */
@@ -131,39 +141,60 @@ static void consume_line_end(TSLexer *lexer) {
   if (lexer->lookahead == '\n') advance(lexer);
 }
 
+/* The UTF-8 encoding of a code point; returns its length. */
+static unsigned encode_utf8(int32_t c, char *out) {
+  if (c < 0 || c > 0x10FFFF) c = 0xFFFD;
+  if (c < 0x80) {
+    out[0] = (char)c;
+    return 1;
+  }
+  if (c < 0x800) {
+    out[0] = (char)(0xC0 | (c >> 6));
+    out[1] = (char)(0x80 | (c & 0x3F));
+    return 2;
+  }
+  if (c < 0x10000) {
+    out[0] = (char)(0xE0 | (c >> 12));
+    out[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+    out[2] = (char)(0x80 | (c & 0x3F));
+    return 3;
+  }
+  out[0] = (char)(0xF0 | (c >> 18));
+  out[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+  out[2] = (char)(0x80 | ((c >> 6) & 0x3F));
+  out[3] = (char)(0x80 | (c & 0x3F));
+  return 4;
+}
+
 enum EscapeResult {
   ESCAPE_CONTINUES_LINE, /* escape, blanks, line end: a line continuation (the line end is not consumed) */
   ESCAPE_ESCAPES_NEXT,   /* the escape character was consumed; the next character is escaped */
   ESCAPE_THEN_BLANKS,    /* the escape character and blanks were consumed; more text follows */
-  ESCAPE_IS_ESCAPED,     /* the escape character was itself escaped and is consumed as text */
+  ESCAPE_IS_ESCAPED,     /* the escape character follows another one: it is consumed as text */
 };
 
 /*
- * The lexer is on the escape character, and the character before it was `prev`. Advance over the escape character
- * and any blanks, and tell whether that reached the end of the line (or of the file), which makes it a line
- * continuation. Like BuildKit, an escape character preceded by another one does not continue the line.
+ * The lexer is on the escape character, and the character before it on the line was `prev`. Advance over the
+ * escape character and any blanks, and tell whether that reached the end of the line (or of the file), which makes
+ * it a line continuation. Like BuildKit (whose pattern is `[^\]\[ \t]*$`), an escape character right after another
+ * one never continues the line, however many escape characters precede it.
  */
 static enum EscapeResult scan_escape(Scanner *s, TSLexer *lexer, int32_t prev) {
   advance(lexer);
   if (prev == s->escape) return ESCAPE_IS_ESCAPED;
-  if (!is_blank(lexer->lookahead)) {
-    if (at_eof(lexer) || lexer->lookahead == '\n') return ESCAPE_CONTINUES_LINE;
-    if (lexer->lookahead == '\r') return consume_crs_then_lf(lexer) ? ESCAPE_CONTINUES_LINE : ESCAPE_THEN_BLANKS;
-    return ESCAPE_ESCAPES_NEXT;
+  bool blanks = false;
+  while (is_blank(lexer->lookahead)) {
+    advance(lexer);
+    blanks = true;
   }
-  while (is_blank(lexer->lookahead)) advance(lexer);
   if (at_eof(lexer) || lexer->lookahead == '\n') return ESCAPE_CONTINUES_LINE;
-  if (lexer->lookahead == '\r') return consume_crs_then_lf(lexer) ? ESCAPE_CONTINUES_LINE : ESCAPE_THEN_BLANKS;
-  return ESCAPE_THEN_BLANKS;
+  if (lexer->lookahead == '\r') return consume_crs_then_eol(lexer) ? ESCAPE_CONTINUES_LINE : ESCAPE_THEN_BLANKS;
+  return blanks ? ESCAPE_THEN_BLANKS : ESCAPE_ESCAPES_NEXT;
 }
 
-/* The value of `prev` after an escape that did not continue the line. */
+/* The character before the lexer's position after an escape that did not continue the line. */
 static int32_t prev_after_escape(Scanner *s, enum EscapeResult r) {
-  switch (r) {
-    case ESCAPE_ESCAPES_NEXT: return s->escape;
-    case ESCAPE_THEN_BLANKS: return ' ';
-    default: return 0;
-  }
+  return r == ESCAPE_THEN_BLANKS ? ' ' : s->escape;
 }
 
 static bool lower_equals(const char *word, unsigned len, const char *lit) {
@@ -176,40 +207,68 @@ static bool lower_equals(const char *word, unsigned len, const char *lit) {
   return true;
 }
 
-/* `# key = value` with key escape, syntax or check, as BuildKit's directive regex. Advances to the line end. */
-static bool scan_directive(Scanner *s, TSLexer *lexer) {
-  /* lexer is on '#' */
+static bool heredoc_keyword(const char *word, unsigned len) {
+  return len <= MAX_WORD && (lower_equals(word, len, "run") || lower_equals(word, len, "copy") ||
+                             lower_equals(word, len, "add"));
+}
+
+/* Advance over a character of a comment or directive line; the token ends after its last non-blank character. */
+static void advance_in_comment(TSLexer *lexer) {
+  bool blank = is_space(lexer->lookahead) || lexer->lookahead == '\r';
   advance(lexer);
-  while (is_space(lexer->lookahead)) advance(lexer);
+  if (!blank) lexer->mark_end(lexer);
+}
+
+/* Scan to the end of the line (not consuming the line ending); the token ends at its last non-blank character. */
+static void scan_rest_of_line(TSLexer *lexer) {
+  while (!at_eof(lexer) && lexer->lookahead != '\n') {
+    if (lexer->lookahead == '\r') {
+      if (consume_crs_then_eol(lexer)) return;
+      continue;
+    }
+    advance_in_comment(lexer);
+  }
+}
+
+/*
+ * `# key = value` with key escape, syntax or check, as BuildKit's directive pattern
+ * `^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$`. The lexer is on '#'. Whatever the outcome, the token end is
+ * marked after the last non-blank character consumed, so that a line that is no directive can be finished as a
+ * comment.
+ */
+static bool scan_directive(Scanner *s, TSLexer *lexer) {
+  advance_in_comment(lexer);
+  while (is_directive_space(lexer->lookahead)) advance_in_comment(lexer);
   char key[16];
   unsigned key_len = 0;
   int32_t c = lexer->lookahead;
   if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) return false;
-  while ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+  while ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c)) {
     if (key_len < sizeof key) key[key_len] = (char)c;
     key_len++;
-    advance(lexer);
+    advance_in_comment(lexer);
     c = lexer->lookahead;
   }
   if (key_len > sizeof key) return false;
-  while (is_space(lexer->lookahead)) advance(lexer);
+  while (is_directive_space(lexer->lookahead)) advance_in_comment(lexer);
   if (lexer->lookahead != '=') return false;
-  advance(lexer);
-  while (is_space(lexer->lookahead)) advance(lexer);
+  advance_in_comment(lexer);
   int32_t first = 0;
   unsigned value_len = 0;
-  bool value_space_after = false;
-  while (!at_eof(lexer) && lexer->lookahead != '\n' && lexer->lookahead != '\r') {
-    if (is_space(lexer->lookahead)) {
-      value_space_after = true;
+  bool space_before = false;
+  for (;;) {
+    c = lexer->lookahead;
+    if (at_eof(lexer) || c == '\n') break;
+    if (c == '\r' && consume_crs_then_eol(lexer)) break;
+    if (is_directive_space(lexer->lookahead)) {
+      space_before = value_len > 0;
       advance(lexer);
-    } else {
-      if (value_len == 0) first = lexer->lookahead;
-      value_len += value_space_after ? 2 : 1;
-      value_space_after = false;
-      advance(lexer);
-      lexer->mark_end(lexer);
+      continue;
     }
+    if (value_len == 0) first = lexer->lookahead;
+    value_len += space_before ? 2 : 1;
+    space_before = false;
+    advance_in_comment(lexer);
   }
   if (value_len == 0) return false;
   bool is_escape = lower_equals(key, key_len, "escape");
@@ -218,36 +277,24 @@ static bool scan_directive(Scanner *s, TSLexer *lexer) {
   return true;
 }
 
-/* Scan to the end of the line (not consuming the line ending); the token ends at its last non-blank character. */
-static void scan_rest_of_line(TSLexer *lexer) {
-  lexer->mark_end(lexer);
-  while (!at_eof(lexer) && lexer->lookahead != '\n') {
-    if (lexer->lookahead == '\r') {
-      if (consume_crs_then_lf(lexer)) return;
-      continue;
-    }
-    bool blank = is_space(lexer->lookahead);
-    advance(lexer);
-    if (!blank) lexer->mark_end(lexer);
-  }
-}
-
 /*
  * A word: non-blank characters up to a blank, a line end or a line continuation (the continuation is left
- * unconsumed in the token). Used for keywords and flags. Tracks quotes so that a flag value may contain blanks.
- * Returns false if the word turned out to be empty.
+ * unconsumed in the token). Used for keywords and flags. With `quotes`, tracks quotes (with backslash escapes, as
+ * BuildKit's flag parser) so that a flag value may contain blanks. `prev` is the character before the word.
+ * Returns the number of characters, and stores the first `cap` of them in `buf`.
  */
-static bool scan_word(Scanner *s, TSLexer *lexer, char *buf, unsigned *len, unsigned cap, bool quotes) {
-  int32_t prev = 0;
+static unsigned scan_word(Scanner *s, TSLexer *lexer, char *buf, unsigned cap, bool quotes, int32_t prev) {
   int32_t quote = 0;
+  bool escaped = false;
   unsigned n = 0;
   lexer->mark_end(lexer);
   for (;;) {
     int32_t c = lexer->lookahead;
     if (at_eof(lexer) || c == '\n') break;
     if (c == '\r') {
-      if (consume_crs_then_lf(lexer)) break;
+      if (consume_crs_then_eol(lexer)) break;
       prev = '\r';
+      escaped = false;
       n++;
       lexer->mark_end(lexer);
       continue;
@@ -257,95 +304,162 @@ static bool scan_word(Scanner *s, TSLexer *lexer, char *buf, unsigned *len, unsi
       enum EscapeResult r = scan_escape(s, lexer, prev);
       if (r == ESCAPE_CONTINUES_LINE) break;
       prev = prev_after_escape(s, r);
+      escaped = r != ESCAPE_THEN_BLANKS && c == '\\' && !escaped;
+      if (buf && n < cap) buf[n] = (char)c;
       n++;
       lexer->mark_end(lexer);
       continue;
     }
-    if (quotes) {
+    if (quotes && !escaped) {
       if (quote == 0 && (c == '"' || c == '\'')) quote = c;
       else if (quote != 0 && c == quote) quote = 0;
     }
-    if (buf && n < cap) buf[n] = (char)c;
+    escaped = c == '\\' && !escaped;
+    if (buf && n < cap) buf[n] = c < 0x80 ? (char)c : '?';
     n++;
     prev = c;
     advance(lexer);
     lexer->mark_end(lexer);
   }
-  if (len) *len = n;
-  return n > 0;
+  return n;
+}
+
+enum MarkerResult {
+  MARKER_FOUND,               /* a heredoc marker, recorded; the token end is marked after it */
+  MARKER_NOT_FOUND,           /* what was consumed is text, which goes on */
+  MARKER_NOT_FOUND_AT_CONTINUATION, /* no marker, and a line continuation follows: the text ends at the mark */
+};
+
+static void add_to_name(Heredoc *h, int32_t c, bool *ok) {
+  char buf[4];
+  unsigned n = encode_utf8(c, buf);
+  if (h->len + n > MAX_HEREDOC_NAME) {
+    *ok = false;
+    return;
+  }
+  memcpy(&h->name[h->len], buf, n);
+  h->len = (uint8_t)(h->len + n);
 }
 
 /*
- * If the lexer is at `<<` starting a word, try to read a heredoc marker the way BuildKit does: the whole shell word
- * must match `<<-?NAME` with a non-empty name without `<`; quotes in the name are removed. On success the marker is
- * recorded. The caller has already marked the end of the preceding text.
+ * The lexer is at `<` starting a word (after an optional file descriptor). Read the word and tell whether it is a
+ * heredoc marker the way BuildKit decides: the raw word must match `^\d*<<-?[^<]*$` with a non-empty name, which
+ * is the word with its quotes and backslash escapes removed. On success the marker is recorded. The token end is
+ * marked after every non-blank character consumed; `last` receives the last character consumed.
+ *
+ * A line continuation ends the word before the escape character (BuildKit would join the next line to the word,
+ * which a token cannot do; continuation lines are usually indented, which ends the word in BuildKit too). An escape
+ * character followed by blanks inside the word (`<<A\ B`) is not supported: the word is then taken as text.
  */
-static bool scan_heredoc_marker(Scanner *s, TSLexer *lexer, bool *consumed) {
-  *consumed = false;
-  if (lexer->lookahead != '<') return false;
-  advance(lexer);
-  *consumed = true;
-  if (lexer->lookahead != '<') return false;
-  advance(lexer);
-  bool chomp = false;
-  if (lexer->lookahead == '-') {
-    chomp = true;
-    advance(lexer);
-  }
+static enum MarkerResult scan_heredoc_marker(Scanner *s, TSLexer *lexer, int32_t *last) {
   Heredoc h = {0};
-  h.chomp = chomp;
-  int32_t quote = 0;
-  unsigned raw = 0;
   bool ok = true;
+  int32_t quote = 0;
+  bool escaped = false;
+  int32_t prev = '<';
+  advance(lexer);
+  lexer->mark_end(lexer);
+  *last = '<';
+  if (lexer->lookahead != '<') return MARKER_NOT_FOUND;
+  advance(lexer);
+  lexer->mark_end(lexer);
+  if (lexer->lookahead == '-') {
+    h.chomp = true;
+    prev = '-';
+    advance(lexer);
+    lexer->mark_end(lexer);
+  }
+  enum MarkerResult result = MARKER_FOUND;
   for (;;) {
     int32_t c = lexer->lookahead;
     if (at_eof(lexer) || c == '\n' || c == '\r') break;
-    if (quote == 0 && is_space(c)) break;
-    if (quote == 0 && c == s->escape && s->escape != '\\') {
-      /* a backtick continuation ends the word too */
-      break;
+    if (quote == 0 && !escaped && is_space(c)) break;
+    bool may_continue = c == s->escape && prev != s->escape;
+    advance(lexer);
+    if (may_continue) {
+      int32_t next = lexer->lookahead;
+      if (at_eof(lexer) || is_blank(next) || next == '\n' || next == '\r') {
+        while (is_blank(lexer->lookahead)) advance(lexer);
+        if (at_eof(lexer) || lexer->lookahead == '\n' ||
+            (lexer->lookahead == '\r' && consume_crs_then_eol(lexer))) {
+          result = MARKER_NOT_FOUND_AT_CONTINUATION;
+          break;
+        }
+        /* an escaped blank inside the word: not taken as a heredoc name */
+        s->quote = (uint8_t)quote;
+        *last = ' ';
+        return MARKER_NOT_FOUND;
+      }
     }
-    raw++;
-    if (c == '<' && quote == 0) ok = false;
-    if (quote == 0 && (c == '"' || c == '\'')) {
+    /* `<` anywhere in the raw word makes it no marker */
+    if (c == '<') ok = false;
+    if (escaped) {
+      add_to_name(&h, c, &ok);
+      escaped = false;
+    } else if (c == '\\' && quote != '\'') {
+      escaped = true;
+    } else if (quote == 0 && (c == '"' || c == '\'')) {
       quote = c;
     } else if (quote != 0 && c == quote) {
       quote = 0;
-    } else if (c == '\\' && quote != '\'') {
-      advance(lexer);
-      c = lexer->lookahead;
-      if (at_eof(lexer) || c == '\n' || c == '\r') break;
-      if (h.len < MAX_HEREDOC_NAME) h.name[h.len++] = (char)c;
-      else ok = false;
     } else {
-      if (h.len < MAX_HEREDOC_NAME) h.name[h.len++] = (char)c;
-      else ok = false;
+      add_to_name(&h, c, &ok);
     }
-    advance(lexer);
+    prev = c;
+    if (!is_space(c)) lexer->mark_end(lexer);
   }
-  if (!ok || raw == 0 || h.len == 0 || quote != 0) return false;
+  *last = prev;
+  if (!ok || h.len == 0 || quote != 0) {
+    s->quote = (uint8_t)quote;
+    return result == MARKER_FOUND ? MARKER_NOT_FOUND : result;
+  }
   if (s->heredoc_count < MAX_HEREDOCS) s->heredocs[s->heredoc_count++] = h;
-  lexer->mark_end(lexer);
-  return true;
+  return MARKER_FOUND;
+}
+
+/* The first word of ONBUILD's arguments is the keyword of its instruction, which decides about heredocs. */
+typedef struct {
+  bool active;
+  unsigned len;
+  char word[MAX_WORD];
+} SubKeyword;
+
+static void sub_keyword_add(SubKeyword *k, int32_t c) {
+  if (!k->active) return;
+  if (k->len < MAX_WORD) k->word[k->len] = c < 0x80 ? (char)c : '?';
+  k->len++;
+}
+
+static void sub_keyword_end(Scanner *s, SubKeyword *k) {
+  if (!k->active || k->len == 0) return;
+  k->active = false;
+  clear(s, ONBUILD_PENDING);
+  if (heredoc_keyword(k->word, k->len)) set(s, HEREDOC_CAPABLE);
 }
 
 /*
  * Argument text on one physical line: up to a line end, a line continuation, or (in RUN, COPY and ADD) a heredoc
- * marker at the start of a word. Trailing blanks are left out of the token.
+ * marker at the start of a word. Trailing blanks are left out of the token. `first` is a character of the token
+ * that was already consumed (a lone `-`, or CRs), or 0.
  */
-static bool scan_text(Scanner *s, TSLexer *lexer, const bool *valid) {
-  int32_t prev = 0;
-  bool word_start = true;
-  bool any = false;
+static bool scan_text(Scanner *s, TSLexer *lexer, const bool *valid, int32_t first) {
+  int32_t prev = first;   /* the character before the lexer on this line (for line continuations) */
+  bool escaped = false;   /* the next character is escaped by a backslash (shell rules, for quotes) */
+  bool word_start = first == 0 || first == '\r';
+  bool any = first != 0;
+  SubKeyword sub = {.active = has(s, ONBUILD_PENDING)};
+  if (first == '-') sub_keyword_add(&sub, first);
   lexer->mark_end(lexer);
   for (;;) {
     int32_t c = lexer->lookahead;
     if (at_eof(lexer) || c == '\n') break;
     if (c == '\r') {
-      if (consume_crs_then_lf(lexer)) break;
+      if (consume_crs_then_eol(lexer)) break;
       any = true;
       prev = '\r';
+      escaped = false;
       word_start = false;
+      sub_keyword_add(&sub, '\r');
       lexer->mark_end(lexer);
       continue;
     }
@@ -363,24 +477,33 @@ static bool scan_text(Scanner *s, TSLexer *lexer, const bool *valid) {
         break;
       }
       any = true;
-      word_start = r == ESCAPE_THEN_BLANKS && s->quote == 0;
-      /* an escaped character cannot open or close a quote (for BuildKit's heredoc detection, `\\` escapes) */
+      sub_keyword_add(&sub, c);
       prev = prev_after_escape(s, r);
-      if (r == ESCAPE_IS_ESCAPED && s->escape == '\\') prev = 0;
+      if (r == ESCAPE_THEN_BLANKS) {
+        /* the escape character escaped a blank; further blanks separate words */
+        escaped = false;
+        word_start = s->quote == 0;
+        sub_keyword_end(s, &sub);
+      } else {
+        escaped = c == '\\' && s->quote != '\'' && !escaped;
+        word_start = false;
+      }
       lexer->mark_end(lexer);
       continue;
     }
     if (is_space(c)) {
       advance(lexer);
       prev = c;
-      word_start = s->quote == 0;
+      word_start = s->quote == 0 && !escaped;
+      escaped = false;
+      if (word_start) sub_keyword_end(s, &sub);
       continue;
     }
-    if (word_start && (c == '<' || (c >= '0' && c <= '9')) && s->quote == 0 && has(s, HEREDOC_CAPABLE) &&
+    if (word_start && (c == '<' || is_digit(c)) && s->quote == 0 && has(s, HEREDOC_CAPABLE) &&
         valid[HEREDOC_MARKER]) {
       /* a heredoc marker, possibly with a file descriptor (`3<<EOF`) */
       bool digits = false;
-      while (lexer->lookahead >= '0' && lexer->lookahead <= '9') {
+      while (is_digit(lexer->lookahead)) {
         advance(lexer);
         digits = true;
       }
@@ -389,38 +512,44 @@ static bool scan_text(Scanner *s, TSLexer *lexer, const bool *valid) {
           /* end the text before this word; the marker is scanned on the next call */
           break;
         }
-        bool consumed = false;
-        if (scan_heredoc_marker(s, lexer, &consumed)) {
+        int32_t last = 0;
+        enum MarkerResult m = scan_heredoc_marker(s, lexer, &last);
+        if (m == MARKER_FOUND) {
           lexer->result_symbol = HEREDOC_MARKER;
           return true;
         }
         /* not a marker: what was consumed is text */
         any = true;
         word_start = false;
-        prev = '<';
-        lexer->mark_end(lexer);
+        escaped = false;
+        prev = last;
+        if (m == MARKER_NOT_FOUND_AT_CONTINUATION) break;
         continue;
       }
       if (digits) {
         any = true;
         word_start = false;
+        escaped = false;
         prev = '0';
         lexer->mark_end(lexer);
         continue;
       }
     }
     /* quote tracking for heredoc detection, with BuildKit's shell-word rules (backslash escapes) */
-    if (s->quote == 0 && (c == '"' || c == '\'') && prev != '\\') {
-      s->quote = (uint8_t)c;
-    } else if (s->quote != 0 && c == s->quote && (s->quote == '\'' || prev != '\\')) {
+    if (s->quote == 0) {
+      if ((c == '"' || c == '\'') && !escaped) s->quote = (uint8_t)c;
+    } else if (c == s->quote && (s->quote == '\'' || !escaped)) {
       s->quote = 0;
     }
+    escaped = c == '\\' && s->quote != '\'' && !escaped;
     advance(lexer);
     any = true;
     word_start = false;
-    prev = (c == '\\' && prev == '\\') ? 0 : c;
+    prev = c;
+    sub_keyword_add(&sub, c);
     lexer->mark_end(lexer);
   }
+  sub_keyword_end(s, &sub);
   if (!any) return false;
   lexer->result_symbol = TEXT;
   return true;
@@ -438,18 +567,19 @@ static bool line_is_terminator(Scanner *s, TSLexer *lexer, bool mark) {
   unsigned i = 0;
   bool match = true;
   while (!at_eof(lexer) && lexer->lookahead != '\n' && lexer->lookahead != '\r') {
-    if (i >= h->len || lexer->lookahead != (unsigned char)h->name[i]) match = false;
-    i++;
+    char buf[4];
+    unsigned n = encode_utf8(lexer->lookahead, buf);
+    for (unsigned k = 0; k < n; k++, i++) {
+      if (i >= h->len || buf[k] != h->name[i]) match = false;
+    }
     advance(lexer);
   }
   if (i != h->len) match = false;
   if (match && mark) lexer->mark_end(lexer);
-  if (lexer->lookahead == '\r') {
+  if (lexer->lookahead == '\r' && !consume_crs_then_eol(lexer)) {
     /* BuildKit trims all trailing CR and LF; a CR not followed by LF is part of the line */
-    if (!consume_crs_then_lf(lexer) && !at_eof(lexer)) {
-      match = false;
-      while (!at_eof(lexer) && lexer->lookahead != '\n') advance(lexer);
-    }
+    match = false;
+    while (!at_eof(lexer) && lexer->lookahead != '\n') advance(lexer);
   }
   return match;
 }
@@ -492,35 +622,26 @@ static bool scan_heredoc(Scanner *s, TSLexer *lexer, const bool *valid) {
   }
 }
 
-bool tree_sitter_dockerfile_external_scanner_scan(void *payload, TSLexer *lexer, const bool *valid) {
-  Scanner *s = payload;
-  if (valid[ERROR_SENTINEL]) return false;
+static void end_instruction(Scanner *s) {
+  clear(s, IN_INSTRUCTION | IN_CONTINUATION | ONBUILD_PENDING);
+  s->quote = 0;
+}
 
-  /* heredoc bodies follow the instruction's line */
-  if (s->heredoc_count > 0 && !has(s, IN_INSTRUCTION)) {
-    if (!valid[HEREDOC_BODY] && !valid[HEREDOC_END]) return false;
-    return scan_heredoc(s, lexer, valid);
+/* Inside an instruction, after its keyword. */
+static bool scan_instruction_part(Scanner *s, TSLexer *lexer, const bool *valid) {
+  bool at_line_start = has(s, IN_CONTINUATION);
+  while (is_space(lexer->lookahead)) skip(lexer);
+  if (at_eof(lexer)) {
+    if (!valid[LINE_END]) return false;
+    lexer->result_symbol = LINE_END;
+    end_instruction(s);
+    return true;
   }
-  clear(s, AFTER_HEREDOC_END);
-
-  /* a byte order mark at the start of the file is not part of any token */
-  if (lexer->lookahead == 0xFEFF && lexer->get_column(lexer) == 0) skip(lexer);
-
-  if (has(s, IN_INSTRUCTION)) {
-    bool at_line_start = has(s, IN_CONTINUATION);
-    while (is_space(lexer->lookahead)) skip(lexer);
-    int32_t c = lexer->lookahead;
-    if (at_eof(lexer)) {
-      if (!valid[LINE_END]) return false;
-      lexer->result_symbol = LINE_END;
-      clear(s, IN_INSTRUCTION | IN_CONTINUATION);
-      return true;
-    }
-    if (c == '\n' || (c == '\r')) {
-      if (c == '\r') {
-        if (!consume_crs_then_lf(lexer)) goto content; /* a lone CR is text */
-      }
-      advance(lexer);
+  int32_t c = lexer->lookahead;
+  int32_t first = 0;
+  if (c == '\n' || c == '\r') {
+    if (c == '\n' || consume_crs_then_eol(lexer)) {
+      if (lexer->lookahead == '\n') advance(lexer);
       lexer->mark_end(lexer);
       if (has(s, IN_CONTINUATION)) {
         /* a blank line, or the end of a comment line, inside a continuation: Docker skips it */
@@ -528,59 +649,53 @@ bool tree_sitter_dockerfile_external_scanner_scan(void *payload, TSLexer *lexer,
         return valid[BLANK];
       }
       lexer->result_symbol = LINE_END;
-      clear(s, IN_INSTRUCTION | IN_CONTINUATION);
-      s->quote = 0;
+      end_instruction(s);
       return valid[LINE_END];
     }
-    if (at_line_start && c == '#' && valid[CONTINUATION_COMMENT]) {
-      /* a comment line inside a continuation; its line end is a BLANK */
-      lexer->mark_end(lexer);
-      scan_rest_of_line(lexer);
-      lexer->result_symbol = CONTINUATION_COMMENT;
-      return true;
-    }
-  content:
-    c = lexer->lookahead;
-    if (!has(s, ARGS_STARTED) && c == '-' && valid[FLAG]) {
-      advance(lexer);
-      if (lexer->lookahead == '-') {
-        advance(lexer);
-        scan_word(s, lexer, NULL, NULL, 0, true);
-        lexer->result_symbol = FLAG;
-        clear(s, IN_CONTINUATION);
-        return true;
-      }
-      /* a single dash starts the arguments */
-      set(s, ARGS_STARTED);
-      clear(s, IN_CONTINUATION);
-      lexer->mark_end(lexer);
-      scan_text(s, lexer, valid);
-      lexer->result_symbol = TEXT;
-      return true;
-    }
-    if (!scan_text(s, lexer, valid)) return false;
-    if (lexer->result_symbol == LINE_CONTINUATION) {
-      set(s, IN_CONTINUATION);
-    } else {
-      set(s, ARGS_STARTED);
-      clear(s, IN_CONTINUATION);
-    }
+    /* lone CRs, then more text */
+    first = '\r';
+  }
+  if (first == 0 && at_line_start && c == '#' && valid[CONTINUATION_COMMENT]) {
+    /* a comment line inside a continuation; its line end is a BLANK */
+    lexer->mark_end(lexer);
+    scan_rest_of_line(lexer);
+    lexer->result_symbol = CONTINUATION_COMMENT;
     return true;
   }
+  if (first == 0 && !has(s, ARGS_STARTED) && c == '-' && valid[FLAG]) {
+    advance(lexer);
+    if (lexer->lookahead == '-') {
+      advance(lexer);
+      /* `--` alone ends the flags, as in BuildKit */
+      if (scan_word(s, lexer, NULL, 0, true, '-') == 0) set(s, ARGS_STARTED);
+      lexer->result_symbol = FLAG;
+      clear(s, IN_CONTINUATION);
+      return true;
+    }
+    /* a single dash starts the arguments */
+    first = '-';
+  }
+  if (!scan_text(s, lexer, valid, first)) return false;
+  if (lexer->result_symbol != LINE_CONTINUATION) {
+    set(s, ARGS_STARTED);
+    clear(s, IN_CONTINUATION);
+  }
+  return true;
+}
 
-  /* between instructions */
-  while (is_space(lexer->lookahead)) skip(lexer);
+/* Outside instructions: directives, comments, blank lines and keywords. */
+static bool scan_line_start(Scanner *s, TSLexer *lexer, const bool *valid) {
+  bool line_start = lexer->get_column(lexer) == 0;
+  /* a byte order mark at the start of the file is not part of any token */
+  if (!has(s, STARTED) && lexer->lookahead == 0xFEFF) skip(lexer);
+  while (is_space(lexer->lookahead) || lexer->lookahead == '\r') skip(lexer);
   if (at_eof(lexer)) return false;
   int32_t c = lexer->lookahead;
-  if (c == '\r' || c == '\n') {
-    if (c == '\r' && !consume_crs_then_lf(lexer)) {
-      /* a line holding only CRs: treat as blank */
-      lexer->mark_end(lexer);
-      lexer->result_symbol = LINE_END;
-      return valid[LINE_END];
-    }
+  if (c == '\n') {
     advance(lexer);
     lexer->mark_end(lexer);
+    /* a blank line ends the parser directives */
+    if (line_start) set(s, DIRECTIVES_DONE);
     lexer->result_symbol = LINE_END;
     return valid[LINE_END];
   }
@@ -593,20 +708,8 @@ bool tree_sitter_dockerfile_external_scanner_scan(void *payload, TSLexer *lexer,
         return true;
       }
       s->escape = escape_before;
-      set(s, DIRECTIVES_DONE);
-      /* not a directive: the line is a comment; finish it */
-      while (!at_eof(lexer) && lexer->lookahead != '\n') {
-        if (lexer->lookahead == '\r') {
-          if (consume_crs_then_lf(lexer)) break;
-          continue;
-        }
-        bool blank = is_space(lexer->lookahead);
-        advance(lexer);
-        if (!blank) lexer->mark_end(lexer);
-      }
-      lexer->result_symbol = COMMENT;
-      return valid[COMMENT];
     }
+    /* not a directive: the line is a comment (scan_directive marked the end of what it consumed) */
     set(s, DIRECTIVES_DONE);
     scan_rest_of_line(lexer);
     lexer->result_symbol = COMMENT;
@@ -615,18 +718,37 @@ bool tree_sitter_dockerfile_external_scanner_scan(void *payload, TSLexer *lexer,
   if (!valid[KEYWORD]) return false;
   set(s, DIRECTIVES_DONE);
   char word[MAX_WORD];
-  unsigned len = 0;
-  if (!scan_word(s, lexer, word, &len, MAX_WORD, false)) {
-    /* a line holding only a line continuation: BuildKit joins it to the next line; keep it as text */
-    return false;
+  unsigned len = scan_word(s, lexer, word, MAX_WORD, false, 0);
+  if (len == 0) {
+    /* a line holding only a line continuation: BuildKit joins it to the next line, so it is a no-op */
+    if (!valid[LINE_CONTINUATION]) return false;
+    consume_line_end(lexer);
+    lexer->mark_end(lexer);
+    lexer->result_symbol = LINE_CONTINUATION;
+    return true;
   }
-  s->flags = (uint8_t)(s->flags & DIRECTIVES_DONE);
+  s->flags = (uint8_t)(s->flags & (DIRECTIVES_DONE | STARTED));
   set(s, IN_INSTRUCTION);
   s->quote = 0;
-  if (len <= MAX_WORD &&
-      (lower_equals(word, len, "run") || lower_equals(word, len, "copy") || lower_equals(word, len, "add"))) {
-    set(s, HEREDOC_CAPABLE);
-  }
+  if (heredoc_keyword(word, len)) set(s, HEREDOC_CAPABLE);
+  if (len <= MAX_WORD && lower_equals(word, len, "onbuild")) set(s, ONBUILD_PENDING);
   lexer->result_symbol = KEYWORD;
   return true;
+}
+
+bool tree_sitter_dockerfile_external_scanner_scan(void *payload, TSLexer *lexer, const bool *valid) {
+  Scanner *s = payload;
+  if (valid[ERROR_SENTINEL]) return false;
+
+  bool found;
+  if (s->heredoc_count > 0 && !has(s, IN_INSTRUCTION)) {
+    /* heredoc bodies follow the instruction's line */
+    if (!valid[HEREDOC_BODY] && !valid[HEREDOC_END]) return false;
+    found = scan_heredoc(s, lexer, valid);
+  } else {
+    clear(s, AFTER_HEREDOC_END);
+    found = has(s, IN_INSTRUCTION) ? scan_instruction_part(s, lexer, valid) : scan_line_start(s, lexer, valid);
+  }
+  if (found) set(s, STARTED);
+  return found;
 }
