@@ -606,11 +606,10 @@ impl Dockerfile {
                 let words = super::words::split_words(instr.args.as_str(), self.escape);
                 let name = keyword.to_ascii_uppercase();
                 match words.first() {
-                    Some(first) if !first.raw.contains('=') => {
-                        if split_whitespace(instr.args.as_str()).len() < 2 {
-                            problems.push((instr.keyword.clone(), format!("{name} must have two arguments")));
-                        }
+                    Some(first) if !first.raw.contains('=') && split_whitespace(instr.args.as_str()).len() < 2 => {
+                        problems.push((instr.keyword.clone(), format!("{name} must have two arguments")));
                     }
+                    Some(first) if !first.raw.contains('=') => {}
                     Some(_) => {
                         if let Some(w) = words.iter().find(|w| !w.raw.contains('=')) {
                             problems.push((
