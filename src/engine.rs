@@ -85,7 +85,6 @@ pub fn fix(source: &str, options: &Options<'_>) -> Result<Outcome, Vec<SyntaxErr
     if !original.errors().is_empty() {
         return Err(original.errors().to_vec());
     }
-    let baseline_shell_errors = original.shell_error_count();
     let mut disabled: Vec<&'static str> = Vec::new();
     let mut internal_errors = Vec::new();
 
@@ -93,7 +92,6 @@ pub fn fix(source: &str, options: &Options<'_>) -> Result<Outcome, Vec<SyntaxErr
     'restart: loop {
         // The first attempt starts from the parse above; a restart after a rollback parses the input again.
         let mut file = first.take().unwrap_or_else(|| Dockerfile::parse(source));
-        let mut shell_errors = baseline_shell_errors;
         let mut applied = Vec::new();
         let active: Vec<&'static dyn Transform> =
             options.transforms.iter().copied().filter(|t| !disabled.contains(&t.meta().id)).collect();
@@ -109,8 +107,8 @@ pub fn fix(source: &str, options: &Options<'_>) -> Result<Outcome, Vec<SyntaxErr
                 return Ok(Outcome { output: file.source().to_string(), applied, remaining, internal_errors });
             }
 
-            match apply_checked(&file, &chosen, &proposals, shell_errors) {
-                Ok((next, next_shell_errors)) => {
+            match apply_checked(&file, &chosen, &proposals) {
+                Ok(next) => {
                     for &i in &chosen {
                         let p = &proposals[i];
                         applied.push(Applied {
@@ -121,7 +119,6 @@ pub fn fix(source: &str, options: &Options<'_>) -> Result<Outcome, Vec<SyntaxErr
                         });
                     }
                     file = next;
-                    shell_errors = next_shell_errors;
                 }
                 Err(culprits) => {
                     internal_errors.push(InternalError {
@@ -203,19 +200,13 @@ fn conflicts(a: &Range<usize>, b: &Range<usize>) -> bool {
 }
 
 /// Apply the chosen fixes and re-parse. On a new syntax error, find the transforms whose fixes cause it.
-fn apply_checked(
-    file: &Dockerfile,
-    chosen: &[usize],
-    proposals: &[Proposal],
-    shell_errors: usize,
-) -> Result<(Dockerfile, usize), Vec<&'static str>> {
-    let attempt = |subset: &[usize]| -> Option<(Dockerfile, usize)> {
+fn apply_checked(file: &Dockerfile, chosen: &[usize], proposals: &[Proposal]) -> Result<Dockerfile, Vec<&'static str>> {
+    let attempt = |subset: &[usize]| -> Option<Dockerfile> {
         let mut edits: Vec<&Edit> =
             subset.iter().flat_map(|&i| proposals[i].fix.as_ref().expect("chosen").edits()).collect();
         edits.sort_by_key(|e| (e.start(), e.end()));
         let next = Dockerfile::parse(&apply_edits(file.source(), &edits));
-        let next_shell = next.shell_error_count();
-        (next.errors().is_empty() && next_shell <= shell_errors).then_some((next, next_shell))
+        (next.errors().is_empty() && !next.shell_errors_grew(file)).then_some(next)
     };
     if let Some(ok) = attempt(chosen) {
         return Ok(ok);

@@ -419,22 +419,45 @@ impl Dockerfile {
     /// for instructions with heredocs (their bodies are not parsed, so never edited), for other instructions and
     /// for files whose escape character is the backtick (Windows shells).
     pub fn shell(&self, index: usize) -> Option<&ShellScript> {
-        let instr = self.instructions.get(index)?;
-        self.shells[index]
-            .get_or_init(|| {
-                let shell_form =
-                    matches!(instr.kind, InstructionKind::Run | InstructionKind::Cmd | InstructionKind::Entrypoint)
-                        && instr.exec.is_none()
-                        && instr.heredocs.is_empty()
-                        && self.escape == '\\';
-                shell_form.then(|| ShellScript::parse(instr.args.clone()))
-            })
-            .as_ref()
+        let text = self.shell_text(index)?;
+        self.shells[index].get_or_init(|| Some(ShellScript::parse(text.clone()))).as_ref()
     }
 
-    /// The number of syntax errors in all shell bodies (a fix must not add any).
+    /// The text [`Dockerfile::shell`] parses, without parsing it.
+    pub fn shell_text(&self, index: usize) -> Option<&MappedText> {
+        let instr = self.instructions.get(index)?;
+        let shell_form =
+            matches!(instr.kind, InstructionKind::Run | InstructionKind::Cmd | InstructionKind::Entrypoint)
+                && instr.exec.is_none()
+                && instr.heredocs.is_empty()
+                && self.escape == '\\';
+        shell_form.then_some(&instr.args)
+    }
+
+    /// The number of syntax errors in all shell bodies.
     pub fn shell_error_count(&self) -> usize {
         (0..self.instructions.len()).filter_map(|i| self.shell(i)).map(ShellScript::error_count).sum()
+    }
+
+    /// Whether the shell bodies of this file have more syntax errors than those of `before`, counting only the
+    /// bodies whose text differs (so unchanged bodies are never parsed for this).
+    pub fn shell_errors_grew(&self, before: &Dockerfile) -> bool {
+        let mut old: std::collections::HashMap<&str, Vec<usize>> = std::collections::HashMap::new();
+        for i in 0..before.instructions.len() {
+            if let Some(t) = before.shell_text(i) {
+                old.entry(t.as_str()).or_default().push(i);
+            }
+        }
+        let mut added = 0;
+        for i in 0..self.instructions.len() {
+            let Some(t) = self.shell_text(i) else { continue };
+            match old.get_mut(t.as_str()).and_then(Vec::pop) {
+                Some(_) => {}
+                None => added += self.shell(i).map_or(0, ShellScript::error_count),
+            }
+        }
+        let removed: usize = old.values().flatten().map(|&i| before.shell(i).map_or(0, ShellScript::error_count)).sum();
+        added > removed
     }
 
     /// Build the model from the tree.

@@ -53,6 +53,10 @@ impl Transform for AptGetNotApt {
     fn run(&self, cx: &Context<'_>, out: &mut Proposals) {
         let equivalents = &cx.knowledge.package_managers.apt.script_equivalents;
         for instr in cx.file.instructions().iter().filter(|i| i.kind == InstructionKind::Run) {
+            // Parsing the shell body is the costly part: skip bodies that cannot mention apt.
+            if !instr.args.as_str().contains("apt") {
+                continue;
+            }
             // Exec form, heredocs and Windows shells have no parsed shell body.
             let Some(script) = cx.file.shell(instr.index) else {
                 continue;
