@@ -34,6 +34,8 @@ fn main() {
         max_passes: engine::MAX_PASSES,
         config: &config,
         knowledge: Knowledge::builtin(),
+        offline: true,
+        path: None,
     };
     let parse = |s: &String| {
         let f = Dockerfile::parse(s);

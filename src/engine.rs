@@ -27,6 +27,10 @@ pub struct Options<'a> {
     pub max_passes: usize,
     pub config: &'a Config,
     pub knowledge: &'a Knowledge,
+    /// Never use the network (`--offline`): transforms that need a registry use only cached or locked data.
+    pub offline: bool,
+    /// The Dockerfile's path, when it has one (for messages and for looking at its build context).
+    pub path: Option<&'a std::path::Path>,
 }
 
 /// A fix that was applied.
@@ -157,7 +161,13 @@ pub fn fix(source: &str, options: &Options<'_>) -> Result<Outcome, Vec<SyntaxErr
 
 /// Run every active transform on `file`.
 fn propose(file: &Dockerfile, active: &[&'static dyn Transform], options: &Options<'_>) -> Vec<Proposal> {
-    let cx = Context { file, config: options.config, knowledge: options.knowledge };
+    let cx = Context {
+        file,
+        config: options.config,
+        knowledge: options.knowledge,
+        offline: options.offline,
+        path: options.path,
+    };
     let mut all = Vec::new();
     for t in active {
         let meta = t.meta();

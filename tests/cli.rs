@@ -606,3 +606,14 @@ fn a_closed_stdout_ends_the_run_quietly() {
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }
+
+#[test]
+fn findings_without_a_fix_are_printed_as_notes_with_their_position() {
+    let dir = tree(&[("Dockerfile", "FROM alpine\nENV MSG \"a\" b\n")]);
+    dfix(dir.path())
+        .arg("Dockerfile")
+        .assert()
+        .code(0)
+        .stdout("")
+        .stderr(predicate::str::contains("Dockerfile:2:1: note: legacy `ENV key value` form [env-key-value]"));
+}

@@ -83,6 +83,8 @@ fn run_case(group: &str, dir: &Path) -> Result<(), Failed> {
         max_passes: 10,
         config: &config,
         knowledge: &knowledge,
+        offline: true,
+        path: None,
     };
     let outcome = engine::fix(&input, &opts).map_err(|errors| format!("input does not parse: {errors:?}"))?;
     if !outcome.internal_errors.is_empty() {

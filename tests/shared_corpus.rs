@@ -70,6 +70,8 @@ fn run(required: Applicability, label: &str) {
             max_passes: engine::MAX_PASSES,
             config: &config,
             knowledge,
+            offline: true,
+            path: None,
         };
         let name = path.display().to_string();
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine::fix(&input, &options)));

@@ -31,14 +31,12 @@ module.exports = grammar({
   ],
 
   rules: {
-    // A line holding only a line continuation (outside an instruction) joins the next line in BuildKit: a no-op.
-    source_file: ($) =>
-      repeat(choice($.parser_directive, $.comment, $.instruction, $.line_continuation, $._line_end)),
+    source_file: ($) => repeat(choice($.parser_directive, $.comment, $.instruction, $._line_end)),
 
     instruction: ($) =>
       seq(
         // A line holding only a line continuation joins the next line, which holds the keyword.
-        optional(seq($.line_continuation, repeat(choice($.continuation_comment, $._blank)))),
+        optional(seq($.line_continuation, repeat(choice($.line_continuation, $.continuation_comment, $._blank)))),
         field('keyword', $.keyword),
         repeat(
           choice(

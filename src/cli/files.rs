@@ -47,8 +47,8 @@ pub fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
         |report: FileReport| -> io::Result<()> {
             summary.files += 1;
             summary.held_back_unsafe += report.held_back_unsafe;
-            for error in &report.errors {
-                let _ = writeln!(stderr, "{error}");
+            for line in report.notes.iter().chain(&report.errors) {
+                let _ = writeln!(stderr, "{line}");
             }
             if !report.errors.is_empty() {
                 summary.errors += 1;

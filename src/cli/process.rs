@@ -36,6 +36,8 @@ pub struct FileReport {
     /// Fixes applied, by transform.
     pub fixes: BTreeMap<&'static str, usize>,
     pub held_back_unsafe: usize,
+    /// Findings without an applicable fix, each a line for stderr.
+    pub notes: Vec<String>,
 }
 
 /// The engine's verdict on a text, ready to print.
@@ -47,11 +49,13 @@ pub struct Fixed {
     pub held_back_unsafe: usize,
     /// Syntax errors (nothing was fixed) or internal errors (the other fixes were kept).
     pub errors: Vec<String>,
+    /// Findings without an applicable fix.
+    pub notes: Vec<String>,
 }
 
 /// Run the engine on `source`, which came from `path`.
 pub fn fix_source(path: &Path, source: &Source, settings: &Settings) -> Fixed {
-    let outcome = match engine::fix(source.body(), &settings.engine_options()) {
+    let outcome = match engine::fix(source.body(), &settings.engine_options(path)) {
         Ok(outcome) => outcome,
         Err(errors) => {
             return Fixed { errors: problems::syntax_errors(path, &errors), ..Fixed::default() };
@@ -62,6 +66,7 @@ pub fn fix_source(path: &Path, source: &Source, settings: &Settings) -> Fixed {
         fixes: outcome.applied_by_transform(),
         held_back_unsafe: outcome.held_back_unsafe(),
         errors: outcome.internal_errors.iter().map(|e| problems::internal_error(path, e)).collect(),
+        notes: problems::notes(path, &outcome.output, &outcome.remaining),
     }
 }
 
@@ -87,6 +92,7 @@ pub fn process(path: PathBuf, settings: Result<Arc<Settings>, LookupError>, mode
     };
     let fixed = fix_source(&report.path, &source, &settings);
     report.errors.extend(fixed.errors);
+    report.notes = fixed.notes;
     report.held_back_unsafe = fixed.held_back_unsafe;
     let Some(output) = fixed.output else {
         return report;

@@ -122,13 +122,15 @@ impl Settings {
     }
 
     /// Options for [`engine::fix`].
-    pub fn engine_options(&self) -> engine::Options<'_> {
+    pub fn engine_options<'a>(&'a self, path: &'a std::path::Path) -> engine::Options<'a> {
         engine::Options {
             transforms: self.transforms.clone(),
             required: self.required,
             max_passes: engine::MAX_PASSES,
             config: &self.config,
             knowledge: self.knowledge(),
+            offline: self.offline,
+            path: Some(path),
         }
     }
 }

@@ -35,8 +35,8 @@ pub fn run(args: &FixArgs, path: &Path) -> anyhow::Result<ExitStatus> {
     let output = fixed.output.as_deref().unwrap_or(&source.text);
     stdout.write_all(output.as_bytes())?;
     stdout.flush()?;
-    for error in &fixed.errors {
-        let _ = writeln!(stderr, "{error}");
+    for line in fixed.notes.iter().chain(&fixed.errors) {
+        let _ = writeln!(stderr, "{line}");
     }
     Ok(if fixed.errors.is_empty() { ExitStatus::Success } else { ExitStatus::Error })
 }

@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use crate::engine::InternalError;
+use crate::fix::{Applicability, Proposal};
 use crate::syntax::SyntaxError;
 
 /// `path:line:col: message` for each syntax error, then a line saying the file was left alone.
@@ -12,6 +13,27 @@ pub fn syntax_errors(path: &Path, errors: &[SyntaxError]) -> Vec<String> {
         errors.iter().map(|e| format!("{path}:{}:{}: {}", e.line, e.column, e.message)).collect();
     lines.push(format!("{path}: left unchanged because it does not parse"));
     lines
+}
+
+/// `path:line:col: note: message [transform]` for each finding that was not fixed: notes without a fix and
+/// display-only fixes. Unsafe fixes held back are only counted in the summary. `text` is the file the
+/// proposals' ranges refer to.
+pub fn notes(path: &Path, text: &str, remaining: &[Proposal]) -> Vec<String> {
+    remaining
+        .iter()
+        .filter(|p| p.fix.as_ref().is_none_or(|f| f.applicability() == Applicability::DisplayOnly))
+        .map(|p| {
+            let start = p.range.start.min(text.len());
+            let before = &text[..start];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            let hint = match &p.fix {
+                Some(fix) => format!(" (suggestion: {})", fix.title()),
+                None => String::new(),
+            };
+            format!("{}:{line}:{column}: note: {}{hint} [{}]", path.display(), p.message, p.transform)
+        })
+        .collect()
 }
 
 /// A transform misbehaved: its fixes were rolled back, the others were kept.

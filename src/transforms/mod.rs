@@ -22,6 +22,10 @@ pub struct Context<'a> {
     pub file: &'a Dockerfile,
     pub config: &'a Config,
     pub knowledge: &'a Knowledge,
+    /// Never use the network (`--offline`).
+    pub offline: bool,
+    /// The Dockerfile's path, when it has one.
+    pub path: Option<&'a std::path::Path>,
 }
 
 /// Static description of a transform, shown by `dfix rules` and `dfix explain`.

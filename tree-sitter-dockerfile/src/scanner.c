@@ -76,6 +76,8 @@ static inline bool is_digit(int32_t c) { return c >= '0' && c <= '9'; }
 static inline bool is_space(int32_t c) {
   return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == 0x85 || c == 0xA0;
 }
+/* BuildKit's `[\t\v\f\r ]`, which separates an instruction's keyword from its arguments. */
+static inline bool is_keyword_space(int32_t c) { return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r'; }
 /* Go's regexp `\s` (BuildKit's directive pattern) inside a line. */
 static inline bool is_directive_space(int32_t c) { return c == ' ' || c == '\t' || c == '\f' || c == '\r'; }
 
@@ -279,11 +281,12 @@ static bool scan_directive(Scanner *s, TSLexer *lexer) {
 
 /*
  * A word: non-blank characters up to a blank, a line end or a line continuation (the continuation is left
- * unconsumed in the token). Used for keywords and flags. With `quotes`, tracks quotes (with backslash escapes, as
- * BuildKit's flag parser) so that a flag value may contain blanks. `prev` is the character before the word.
- * Returns the number of characters, and stores the first `cap` of them in `buf`.
+ * unconsumed in the token). Used for keywords and flags. A `flag` ends at Unicode white space outside quotes
+ * (quotes with backslash escapes, as BuildKit's flag parser), a keyword at `[\t\v\f\r ]` (as BuildKit's
+ * splitCommand). `prev` is the character before the word. Returns the number of characters, and stores the first
+ * `cap` of them in `buf`.
  */
-static unsigned scan_word(Scanner *s, TSLexer *lexer, char *buf, unsigned cap, bool quotes, int32_t prev) {
+static unsigned scan_word(Scanner *s, TSLexer *lexer, char *buf, unsigned cap, bool flag, int32_t prev) {
   int32_t quote = 0;
   bool escaped = false;
   unsigned n = 0;
@@ -292,14 +295,15 @@ static unsigned scan_word(Scanner *s, TSLexer *lexer, char *buf, unsigned cap, b
     int32_t c = lexer->lookahead;
     if (at_eof(lexer) || c == '\n') break;
     if (c == '\r') {
-      if (consume_crs_then_eol(lexer)) break;
+      /* CRs consumed here are left out of the token when it ends before them */
+      if (consume_crs_then_eol(lexer) || !flag) break;
       prev = '\r';
       escaped = false;
       n++;
       lexer->mark_end(lexer);
       continue;
     }
-    if (quote == 0 && is_space(c)) break;
+    if (flag ? quote == 0 && is_space(c) : is_keyword_space(c)) break;
     if (c == s->escape) {
       enum EscapeResult r = scan_escape(s, lexer, prev);
       if (r == ESCAPE_CONTINUES_LINE) break;
@@ -310,7 +314,7 @@ static unsigned scan_word(Scanner *s, TSLexer *lexer, char *buf, unsigned cap, b
       lexer->mark_end(lexer);
       continue;
     }
-    if (quotes && !escaped) {
+    if (flag && !escaped) {
       if (quote == 0 && (c == '"' || c == '\'')) quote = c;
       else if (quote != 0 && c == quote) quote = 0;
     }
@@ -691,13 +695,21 @@ static bool scan_line_start(Scanner *s, TSLexer *lexer, const bool *valid) {
   while (is_space(lexer->lookahead) || lexer->lookahead == '\r') skip(lexer);
   if (at_eof(lexer)) return false;
   int32_t c = lexer->lookahead;
+  /* after a line holding only a line continuation, comment and blank lines are skipped until the keyword */
+  bool continued = has(s, IN_CONTINUATION);
   if (c == '\n') {
     advance(lexer);
     lexer->mark_end(lexer);
     /* a blank line ends the parser directives */
     if (line_start) set(s, DIRECTIVES_DONE);
-    lexer->result_symbol = LINE_END;
-    return valid[LINE_END];
+    lexer->result_symbol = continued ? BLANK : LINE_END;
+    return valid[lexer->result_symbol];
+  }
+  if (c == '#' && continued) {
+    lexer->mark_end(lexer);
+    scan_rest_of_line(lexer);
+    lexer->result_symbol = CONTINUATION_COMMENT;
+    return valid[CONTINUATION_COMMENT];
   }
   if (c == '#') {
     lexer->mark_end(lexer);
@@ -720,10 +732,11 @@ static bool scan_line_start(Scanner *s, TSLexer *lexer, const bool *valid) {
   char word[MAX_WORD];
   unsigned len = scan_word(s, lexer, word, MAX_WORD, false, 0);
   if (len == 0) {
-    /* a line holding only a line continuation: BuildKit joins it to the next line, so it is a no-op */
+    /* a line holding only a line continuation: BuildKit joins the next line to it, which holds the keyword */
     if (!valid[LINE_CONTINUATION]) return false;
     consume_line_end(lexer);
     lexer->mark_end(lexer);
+    set(s, IN_CONTINUATION);
     lexer->result_symbol = LINE_CONTINUATION;
     return true;
   }
