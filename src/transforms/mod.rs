@@ -169,3 +169,21 @@ mod tests {
         assert!(lookup("no-such-thing").is_none());
     }
 }
+
+/// The README's transform table (between `<!-- begin:transforms -->` and `<!-- end:transforms -->`).
+pub fn markdown_table() -> String {
+    let mut out =
+        String::from("| id | what it fixes | applicability | on by default | aliases |\n|---|---|---|---|---|\n");
+    for t in TRANSFORMS {
+        let m = t.meta();
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} |\n",
+            m.id,
+            m.summary,
+            m.applicability,
+            if m.default_enabled { "yes" } else { "no" },
+            m.aliases.join(", ")
+        ));
+    }
+    out
+}
