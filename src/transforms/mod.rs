@@ -144,6 +144,24 @@ impl Proposals {
     }
 }
 
+/// The README's transform table (between `<!-- begin:transforms -->` and `<!-- end:transforms -->`).
+pub fn markdown_table() -> String {
+    let mut out =
+        String::from("| id | what it fixes | applicability | on by default | aliases |\n|---|---|---|---|---|\n");
+    for t in TRANSFORMS {
+        let m = t.meta();
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} |\n",
+            m.id,
+            m.summary,
+            m.applicability,
+            if m.default_enabled { "yes" } else { "no" },
+            m.aliases.join(", ")
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,22 +186,4 @@ mod tests {
         assert_eq!(lookup("dl4000").unwrap().meta().id, "maintainer-label");
         assert!(lookup("no-such-thing").is_none());
     }
-}
-
-/// The README's transform table (between `<!-- begin:transforms -->` and `<!-- end:transforms -->`).
-pub fn markdown_table() -> String {
-    let mut out =
-        String::from("| id | what it fixes | applicability | on by default | aliases |\n|---|---|---|---|---|\n");
-    for t in TRANSFORMS {
-        let m = t.meta();
-        out.push_str(&format!(
-            "| `{}` | {} | {} | {} | {} |\n",
-            m.id,
-            m.summary,
-            m.applicability,
-            if m.default_enabled { "yes" } else { "no" },
-            m.aliases.join(", ")
-        ));
-    }
-    out
 }
