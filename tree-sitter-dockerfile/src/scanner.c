@@ -9,7 +9,8 @@
  * - inside a continuation, comment lines and blank lines are dropped by Docker, so they are tokens of their own;
  * - RUN, COPY and ADD (also after ONBUILD) may name heredocs (`<<EOF`, `<<-"EOF"`, `3<<EOF`), whose bodies follow
  *   the instruction's line.
- * Line endings are LF or CRLF; a lone CR inside a line is ordinary text. A byte order mark may start the file.
+ * Line endings are LF or CRLF; a lone CR inside a line is ordinary text. (The tree-sitter runtime skips a byte
+ * order mark at the start of the file, as BuildKit strips one from the first line.)
  */
 
 #include "tree_sitter/parser.h"
@@ -46,7 +47,6 @@ enum {
   HEREDOC_CAPABLE = 1 << 4,   /* RUN, COPY or ADD (also as ONBUILD's instruction) */
   AFTER_HEREDOC_END = 1 << 5, /* a heredoc terminator was just emitted, its line end not yet consumed */
   ONBUILD_PENDING = 1 << 6,   /* ONBUILD: the keyword of its instruction is not read yet */
-  STARTED = 1 << 7,           /* a token was produced: the file's start (and its byte order mark) is behind */
 };
 
 typedef struct {
@@ -304,6 +304,38 @@ static unsigned scan_word(Scanner *s, TSLexer *lexer, char *buf, unsigned cap, b
       continue;
     }
     if (flag ? quote == 0 && is_space(c) : is_keyword_space(c)) break;
+    if (c == s->escape && !flag && prev != s->escape) {
+      if (n > 0) {
+        /* in a keyword, the escape character either continues the line or is followed by another character of
+           the word; before blanks and more text (BuildKit would end the keyword after it) the keyword ends */
+        enum EscapeResult r = scan_escape(s, lexer, prev);
+        if (r != ESCAPE_ESCAPES_NEXT) break;
+        prev = s->escape;
+        if (buf && n < cap) buf[n] = (char)c;
+        n++;
+        lexer->mark_end(lexer);
+        continue;
+      }
+      /* the escape character starts the line: a lone line continuation (returns 0, the line end not consumed), or
+         a keyword that starts with it */
+      advance(lexer);
+      lexer->mark_end(lexer);
+      bool blanks = false;
+      while (is_blank(lexer->lookahead)) {
+        advance(lexer);
+        blanks = true;
+      }
+      if (at_eof(lexer) || lexer->lookahead == '\n') return 0;
+      if (lexer->lookahead == '\r') {
+        if (consume_crs_then_eol(lexer)) return 0;
+        blanks = true;
+      }
+      if (buf && cap > 0) buf[0] = (char)c;
+      if (blanks) return 1;
+      prev = s->escape;
+      n = 1;
+      continue;
+    }
     if (c == s->escape) {
       enum EscapeResult r = scan_escape(s, lexer, prev);
       if (r == ESCAPE_CONTINUES_LINE) break;
@@ -444,12 +476,12 @@ static void sub_keyword_end(Scanner *s, SubKeyword *k) {
 /*
  * Argument text on one physical line: up to a line end, a line continuation, or (in RUN, COPY and ADD) a heredoc
  * marker at the start of a word. Trailing blanks are left out of the token. `first` is a character of the token
- * that was already consumed (a lone `-`, or CRs), or 0.
+ * that was already consumed (a lone `-`), or 0.
  */
 static bool scan_text(Scanner *s, TSLexer *lexer, const bool *valid, int32_t first) {
   int32_t prev = first;   /* the character before the lexer on this line (for line continuations) */
   bool escaped = false;   /* the next character is escaped by a backslash (shell rules, for quotes) */
-  bool word_start = first == 0 || first == '\r';
+  bool word_start = first == 0;
   bool any = first != 0;
   SubKeyword sub = {.active = has(s, ONBUILD_PENDING)};
   if (first == '-') sub_keyword_add(&sub, first);
@@ -606,8 +638,11 @@ static bool scan_heredoc(Scanner *s, TSLexer *lexer, const bool *valid) {
   bool body = false;
   for (;;) {
     if (at_eof(lexer)) {
+      /* an unterminated heredoc: the body runs to the end of the file. Without any body, an empty one still makes
+         the parser expect the terminator, so that it is reported MISSING instead of no error at all (and a short
+         last line is not taken for an ERROR) */
       lexer->result_symbol = HEREDOC_BODY;
-      return body && valid[HEREDOC_BODY];
+      return valid[HEREDOC_BODY];
     }
     if (line_is_terminator(s, lexer, !body)) {
       if (body) {
@@ -634,7 +669,8 @@ static void end_instruction(Scanner *s) {
 /* Inside an instruction, after its keyword. */
 static bool scan_instruction_part(Scanner *s, TSLexer *lexer, const bool *valid) {
   bool at_line_start = has(s, IN_CONTINUATION);
-  while (is_space(lexer->lookahead)) skip(lexer);
+  /* lone CRs at the start of a token are white space, as for BuildKit */
+  while (is_space(lexer->lookahead) || lexer->lookahead == '\r') skip(lexer);
   if (at_eof(lexer)) {
     if (!valid[LINE_END]) return false;
     lexer->result_symbol = LINE_END;
@@ -643,30 +679,26 @@ static bool scan_instruction_part(Scanner *s, TSLexer *lexer, const bool *valid)
   }
   int32_t c = lexer->lookahead;
   int32_t first = 0;
-  if (c == '\n' || c == '\r') {
-    if (c == '\n' || consume_crs_then_eol(lexer)) {
-      if (lexer->lookahead == '\n') advance(lexer);
-      lexer->mark_end(lexer);
-      if (has(s, IN_CONTINUATION)) {
-        /* a blank line, or the end of a comment line, inside a continuation: Docker skips it */
-        lexer->result_symbol = BLANK;
-        return valid[BLANK];
-      }
-      lexer->result_symbol = LINE_END;
-      end_instruction(s);
-      return valid[LINE_END];
+  if (c == '\n') {
+    advance(lexer);
+    lexer->mark_end(lexer);
+    if (has(s, IN_CONTINUATION)) {
+      /* a blank line, or the end of a comment line, inside a continuation: Docker skips it */
+      lexer->result_symbol = BLANK;
+      return valid[BLANK];
     }
-    /* lone CRs, then more text */
-    first = '\r';
+    lexer->result_symbol = LINE_END;
+    end_instruction(s);
+    return valid[LINE_END];
   }
-  if (first == 0 && at_line_start && c == '#' && valid[CONTINUATION_COMMENT]) {
+  if (at_line_start && c == '#' && valid[CONTINUATION_COMMENT]) {
     /* a comment line inside a continuation; its line end is a BLANK */
     lexer->mark_end(lexer);
     scan_rest_of_line(lexer);
     lexer->result_symbol = CONTINUATION_COMMENT;
     return true;
   }
-  if (first == 0 && !has(s, ARGS_STARTED) && c == '-' && valid[FLAG]) {
+  if (!has(s, ARGS_STARTED) && c == '-' && valid[FLAG]) {
     advance(lexer);
     if (lexer->lookahead == '-') {
       advance(lexer);
@@ -690,8 +722,6 @@ static bool scan_instruction_part(Scanner *s, TSLexer *lexer, const bool *valid)
 /* Outside instructions: directives, comments, blank lines and keywords. */
 static bool scan_line_start(Scanner *s, TSLexer *lexer, const bool *valid) {
   bool line_start = lexer->get_column(lexer) == 0;
-  /* a byte order mark at the start of the file is not part of any token */
-  if (!has(s, STARTED) && lexer->lookahead == 0xFEFF) skip(lexer);
   while (is_space(lexer->lookahead) || lexer->lookahead == '\r') skip(lexer);
   if (at_eof(lexer)) return false;
   int32_t c = lexer->lookahead;
@@ -740,7 +770,7 @@ static bool scan_line_start(Scanner *s, TSLexer *lexer, const bool *valid) {
     lexer->result_symbol = LINE_CONTINUATION;
     return true;
   }
-  s->flags = (uint8_t)(s->flags & (DIRECTIVES_DONE | STARTED));
+  s->flags = (uint8_t)(s->flags & DIRECTIVES_DONE);
   set(s, IN_INSTRUCTION);
   s->quote = 0;
   if (heredoc_keyword(word, len)) set(s, HEREDOC_CAPABLE);
@@ -753,15 +783,11 @@ bool tree_sitter_dockerfile_external_scanner_scan(void *payload, TSLexer *lexer,
   Scanner *s = payload;
   if (valid[ERROR_SENTINEL]) return false;
 
-  bool found;
   if (s->heredoc_count > 0 && !has(s, IN_INSTRUCTION)) {
     /* heredoc bodies follow the instruction's line */
     if (!valid[HEREDOC_BODY] && !valid[HEREDOC_END]) return false;
-    found = scan_heredoc(s, lexer, valid);
-  } else {
-    clear(s, AFTER_HEREDOC_END);
-    found = has(s, IN_INSTRUCTION) ? scan_instruction_part(s, lexer, valid) : scan_line_start(s, lexer, valid);
+    return scan_heredoc(s, lexer, valid);
   }
-  if (found) set(s, STARTED);
-  return found;
+  clear(s, AFTER_HEREDOC_END);
+  return has(s, IN_INSTRUCTION) ? scan_instruction_part(s, lexer, valid) : scan_line_start(s, lexer, valid);
 }
