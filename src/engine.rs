@@ -237,3 +237,128 @@ fn apply_checked(file: &Dockerfile, chosen: &[usize], proposals: &[Proposal]) ->
     }
     Err(culprits)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fix::Edit;
+    use crate::syntax::InstructionKind;
+    use crate::transforms::TransformMeta;
+
+    /// Breaks the file: inserts an unterminated heredoc after every FROM.
+    struct Breaker;
+    static BREAKER: TransformMeta = TransformMeta {
+        id: "breaker",
+        summary: "test",
+        docs: "## What it does\ntest",
+        applicability: Applicability::Safe,
+        default_enabled: true,
+        aliases: &[],
+        since: "0.0.0",
+        file: file!(),
+        line: line!(),
+    };
+    impl Transform for Breaker {
+        fn meta(&self) -> &'static TransformMeta {
+            &BREAKER
+        }
+        fn run(&self, cx: &Context<'_>, out: &mut Proposals) {
+            for i in cx.file.instructions().iter().filter(|i| i.kind == InstructionKind::From) {
+                out.fix(i.range.clone(), "m", "t", vec![Edit::insertion("\nRUN cat <<EOF", i.range.end)]);
+            }
+        }
+    }
+
+    /// Never converges: appends a comment on every pass.
+    struct Grower;
+    static GROWER: TransformMeta = TransformMeta { id: "grower", ..BREAKER };
+    impl Transform for Grower {
+        fn meta(&self) -> &'static TransformMeta {
+            &GROWER
+        }
+        fn run(&self, cx: &Context<'_>, out: &mut Proposals) {
+            let end = cx.file.source().len();
+            out.fix(0..0, "m", "t", vec![Edit::insertion("# more\n", end)]);
+        }
+    }
+
+    /// A well-behaved fix: lowercase `maintainer` keyword to uppercase.
+    struct Upper;
+    static UPPER: TransformMeta = TransformMeta { id: "upper", ..BREAKER };
+    impl Transform for Upper {
+        fn meta(&self) -> &'static TransformMeta {
+            &UPPER
+        }
+        fn run(&self, cx: &Context<'_>, out: &mut Proposals) {
+            for i in cx.file.instructions() {
+                let kw = cx.file.text(i.keyword.clone());
+                if kw != kw.to_ascii_uppercase() {
+                    out.fix(
+                        i.keyword.clone(),
+                        "m",
+                        "t",
+                        vec![Edit::replacement(kw.to_ascii_uppercase(), i.keyword.clone())],
+                    );
+                }
+            }
+        }
+    }
+
+    fn run(transforms: Vec<&'static dyn Transform>, source: &str) -> Outcome {
+        let config = Config::default();
+        let options = Options {
+            transforms,
+            required: Applicability::Safe,
+            max_passes: 10,
+            config: &config,
+            knowledge: Knowledge::builtin(),
+            offline: true,
+            path: None,
+        };
+        fix(source, &options).expect("parses")
+    }
+
+    #[test]
+    fn a_fix_that_breaks_the_file_is_rolled_back_and_the_others_still_apply() {
+        let out = run(vec![&Breaker, &Upper], "from debian:12\nrun true\n");
+        assert_eq!(out.output, "FROM debian:12\nRUN true\n");
+        assert_eq!(out.internal_errors.len(), 1);
+        assert_eq!(out.internal_errors[0].transforms, vec!["breaker"]);
+        assert!(out.applied.iter().all(|a| a.transform == "upper"));
+    }
+
+    #[test]
+    fn no_fixed_point_rolls_back_the_transform_and_keeps_the_others() {
+        let out = run(vec![&Upper, &Grower], "from debian:12\n");
+        assert_eq!(out.output, "FROM debian:12\n");
+        assert_eq!(out.internal_errors.len(), 1);
+        assert_eq!(out.internal_errors[0].transforms, vec!["grower"]);
+        assert!(out.internal_errors[0].message.contains("no fixed point"));
+    }
+
+    #[test]
+    fn unsafe_fixes_are_held_back_and_counted() {
+        struct Unsafe;
+        static UNSAFE: TransformMeta = TransformMeta { id: "unsafe", applicability: Applicability::Unsafe, ..BREAKER };
+        impl Transform for Unsafe {
+            fn meta(&self) -> &'static TransformMeta {
+                &UNSAFE
+            }
+            fn run(&self, cx: &Context<'_>, out: &mut Proposals) {
+                Upper.run(cx, out)
+            }
+        }
+        let out = run(vec![&Unsafe], "from debian:12\n");
+        assert_eq!(out.output, "from debian:12\n");
+        assert_eq!(out.held_back_unsafe(), 1);
+    }
+
+    #[test]
+    fn overlapping_fixes_wait_for_the_next_pass() {
+        assert!(conflicts(&(0..4), &(2..6)));
+        assert!(conflicts(&(3..3), &(3..3)));
+        assert!(conflicts(&(3..3), &(1..3)));
+        assert!(!conflicts(&(0..2), &(2..4)));
+        assert!(!conflicts(&(0..2), &(5..5)));
+    }
+}

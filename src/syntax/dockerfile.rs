@@ -520,6 +520,8 @@ impl Dockerfile {
             let r = child.byte_range();
             match child.kind() {
                 "keyword" => keyword = r.clone(),
+                // `--` ends the flags and is not one.
+                "flag" if &src[r.clone()] == "--" => {}
                 "flag" => flags.push(parse_flag(src, r.clone())),
                 "text" => args_nodes.push(r.clone()),
                 "heredoc_marker" => {
