@@ -558,6 +558,9 @@ impl Dockerfile {
             for part in h.named_children(&mut c) {
                 match part.kind() {
                     "heredoc_body" => body = part.byte_range(),
+                    "heredoc_end" if part.is_missing() => self
+                        .pending_errors
+                        .push((marker.clone(), format!("unterminated heredoc: no line `{name}` ends it"))),
                     "heredoc_end" => term = part.byte_range(),
                     _ => {}
                 }
@@ -596,12 +599,10 @@ impl Dockerfile {
         let mut stack = vec![root];
         while let Some(node) = stack.pop() {
             if node.is_missing() {
-                let message = if node.kind() == "heredoc_end" {
-                    "unterminated heredoc: the file ends before its terminator line".to_string()
-                } else {
-                    format!("missing {}", node.kind())
-                };
-                found.push((node.byte_range(), message));
+                // A missing heredoc terminator is reported at its marker by `add_instruction`.
+                if node.kind() != "heredoc_end" {
+                    found.push((node.byte_range(), format!("missing {}", node.kind())));
+                }
             } else if node.is_error() {
                 let text = &self.source[node.byte_range()];
                 let first_line = text.lines().next().unwrap_or("").trim();
