@@ -102,6 +102,23 @@ impl MappedText {
             .find(|s| s.file_start <= offset && offset <= s.file_start + s.len)
             .map(|s| s.text_start + offset - s.file_start)
     }
+
+    /// The part of the text in `range`, still mapped to the file (for a shell string run by `sh -c`).
+    pub fn slice(&self, range: Range<usize>) -> MappedText {
+        let mut out = MappedText { text: self.text[range.clone()].to_string(), segments: Vec::new() };
+        for s in &self.segments {
+            let start = s.text_start.max(range.start);
+            let end = (s.text_start + s.len).min(range.end);
+            if start < end {
+                out.segments.push(Segment {
+                    text_start: start - range.start,
+                    file_start: s.file_start + (start - s.text_start),
+                    len: end - start,
+                });
+            }
+        }
+        out
+    }
 }
 
 #[cfg(test)]
@@ -122,5 +139,9 @@ mod tests {
         assert!(m.is_contiguous_range(2..5));
         assert_eq!(m.to_file_end(2), 6);
         assert_eq!(m.from_file(16), Some(4));
+        let part = m.slice(1..5);
+        assert_eq!(part.as_str(), "   b");
+        assert_eq!(&src[part.range_to_file(3..4)], "b");
+        assert_eq!(part.to_file(0), 5);
     }
 }

@@ -12,10 +12,16 @@ use crate::syntax::Dockerfile;
 
 pub mod edits;
 
+mod apt_cleanup;
 mod apt_get_not_apt;
+mod apt_no_recommends;
 mod copy_not_add;
 mod env_key_value;
 mod maintainer_label;
+mod no_sudo;
+mod package_cache;
+mod packages;
+mod run_context;
 
 /// Everything a transform may read.
 pub struct Context<'a> {
@@ -94,6 +100,10 @@ pub static TRANSFORMS: &[&dyn Transform] = &[
     &env_key_value::EnvKeyValue,
     &copy_not_add::CopyNotAdd,
     &apt_get_not_apt::AptGetNotApt,
+    &no_sudo::NoSudo,
+    &apt_cleanup::AptCleanup,
+    &apt_no_recommends::AptNoRecommends,
+    &package_cache::PackageCache,
 ];
 
 /// Find a transform by id or alias (case-insensitive for aliases such as `DL3059`).
