@@ -216,7 +216,51 @@ pub fn statement_after(script: &ShellScript, cmd: &Command) -> Option<Range<usiz
         }
         ancestor = parent;
     }
-    Some(anchor.byte_range())
+    let end = extend_over_pipes(script, anchor.end_byte())?;
+    Some(anchor.start_byte()..end)
+}
+
+/// The end of the pipeline and redirections that follow a statement ending at `end`, read from the tokens: the
+/// bash grammar sometimes groups `a && b 2>&1 | tee log` as `(a && b) 2>&1 | tee log`, where bash runs
+/// `a && (b 2>&1 | tee log)`. `None` when a heredoc follows.
+fn extend_over_pipes(script: &ShellScript, mut end: usize) -> Option<usize> {
+    let src = script.source();
+    let root = script.tree().root_node();
+    loop {
+        let rest = &src[end..];
+        let pos = end + (rest.len() - rest.trim_start_matches([' ', '\t']).len());
+        let next = &src[pos..];
+        let redirect = next.starts_with(['>', '<'])
+            || next.starts_with("&>")
+            || (next.starts_with(|c: char| c.is_ascii_digit())
+                && next.trim_start_matches(|c: char| c.is_ascii_digit()).starts_with(['>', '<']));
+        let pipe = next.starts_with('|') && !next.starts_with("||");
+        if !redirect && !pipe {
+            return Some(end);
+        }
+        let start = if pipe {
+            let after = pos + if next.starts_with("|&") { 2 } else { 1 };
+            let rest = &src[after..];
+            after + (rest.len() - rest.trim_start_matches([' ', '\t', '\n']).len())
+        } else {
+            pos
+        };
+        // The largest node that starts there: the redirect, or the next command of the pipeline.
+        let mut node = root.descendant_for_byte_range(start, start)?;
+        while let Some(parent) = node.parent() {
+            if parent.start_byte() != start || matches!(parent.kind(), "list" | "pipeline" | "program") {
+                break;
+            }
+            node = parent;
+        }
+        if node.kind().starts_with("heredoc") || node.kind() == "herestring_redirect" {
+            return None;
+        }
+        if node.end_byte() <= end {
+            return None;
+        }
+        end = node.end_byte();
+    }
 }
 
 /// The last top-level statement of a script: chaining after it runs last.
@@ -465,6 +509,11 @@ mod tests {
         assert_eq!(at(3), Some("for p in a b; do apt-get install $p; done"));
         assert_eq!(at(4), None, "inside a function");
         assert_eq!(at(5), None, "in the background");
+        // The grammar groups this as `(update && install) 2>&1 | tee ...`; bash pipes only the install.
+        let src = "apt-get update && apt-get install -y curl 2>&1 | tee /tmp/log > /dev/null && echo ok";
+        let s = script(src);
+        let c = s.commands();
+        assert_eq!(statement_after(&s, &c[1]).map(|r| &src[r]), Some("apt-get install -y curl 2>&1 | tee /tmp/log > /dev/null"));
     }
 
     #[test]

@@ -1,0 +1,3 @@
+FROM debian:12
+RUN apt-get update && for p in curl git; do apt-get install -y $p; done
+RUN if [ -n "$X" ]; then apt-get update && apt-get install -y a; else apt-get update && apt-get install -y b; fi; echo ok

@@ -1,0 +1,3 @@
+from debian:12
+run apt-get update && apt-get install curl
+cmd ["bash"]

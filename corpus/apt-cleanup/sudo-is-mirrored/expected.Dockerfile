@@ -1,0 +1,2 @@
+FROM cimg/base:2024.01
+RUN sudo apt-get update && sudo apt-get install -y curl && sudo rm -rf /var/lib/apt/lists/*

@@ -1,0 +1,3 @@
+FROM debian:12
+SHELL ["pwsh", "-Command"]
+RUN apt-get update && apt-get install curl

@@ -1,0 +1,2 @@
+from debian:12
+run sh -c 'apt-get install -y curl'

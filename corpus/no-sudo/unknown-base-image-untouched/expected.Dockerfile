@@ -1,0 +1,4 @@
+FROM cimg/python:3.12
+RUN sudo apt-get update
+FROM $BASE
+RUN sudo apt-get update

@@ -1,0 +1,4 @@
+# escape=`
+FROM alpine:3.20
+RUN apk add `
+    curl

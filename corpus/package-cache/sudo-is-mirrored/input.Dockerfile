@@ -1,0 +1,2 @@
+FROM cimg/base:2024.01
+RUN sudo yum install -y httpd
