@@ -13,6 +13,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("package-managers", include_str!("../transforms/package-managers.toml")),
     ("files", include_str!("../transforms/files.toml")),
     ("users", include_str!("../transforms/users.toml")),
+    ("shell", include_str!("../transforms/shell.toml")),
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -21,6 +22,7 @@ pub struct Knowledge {
     pub package_managers: PackageManagers,
     pub files: Files,
     pub users: Users,
+    pub shell: Shell,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -192,11 +194,20 @@ pub struct Files {
     pub remote_prefixes: Vec<String>,
 }
 
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Shell {
+    /// Commands that install executables into directories early in `PATH`.
+    pub path_installers: Vec<String>,
+    /// Commands that leave a service or daemon running after they return.
+    pub daemon_starters: Vec<String>,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum KnowledgeError {
     #[error("knowledge table `{table}`: {message}")]
     Invalid { table: String, message: String },
-    #[error("unknown knowledge table `{0}` (known: package-managers, files, users)")]
+    #[error("unknown knowledge table `{0}` (known: package-managers, files, shell, users)")]
     UnknownTable(String),
 }
 
@@ -255,6 +266,8 @@ mod tests {
         let k = Knowledge::builtin();
         assert_eq!(k.package_managers.apt.script_equivalents["install"], "apt-get install");
         assert!(k.files.archive_suffixes.iter().any(|s| s == ".tar.gz"));
+        assert!(k.shell.path_installers.iter().any(|s| s == "pip"));
+        assert!(k.shell.daemon_starters.iter().any(|s| s == "service"));
     }
 
     #[test]

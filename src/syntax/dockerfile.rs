@@ -434,6 +434,30 @@ impl Dockerfile {
         shell_form.then_some(&instr.args)
     }
 
+    /// The SHELL instruction in effect for instruction `index`: the last SHELL before it in its stage, else in the
+    /// stage it is built on (`FROM <stage>`), and so on. `None` when no SHELL applies: the base image's shell
+    /// (`/bin/sh -c` on Linux).
+    pub fn shell_instruction(&self, index: usize) -> Option<&Instruction> {
+        let mut stage = self.stages.get(self.instructions.get(index)?.stage?)?;
+        let mut before = index;
+        loop {
+            let found = self.instructions[stage.instructions.start..before.min(stage.instructions.end)]
+                .iter()
+                .rev()
+                .find(|i| i.kind == InstructionKind::Shell);
+            if found.is_some() {
+                return found;
+            }
+            match stage.base {
+                StageBase::Stage(s) if s < stage.index => {
+                    stage = &self.stages[s];
+                    before = stage.instructions.end;
+                }
+                _ => return None,
+            }
+        }
+    }
+
     /// The number of syntax errors in all shell bodies.
     pub fn shell_error_count(&self) -> usize {
         (0..self.instructions.len()).filter_map(|i| self.shell(i)).map(ShellScript::error_count).sum()
@@ -964,6 +988,16 @@ mod tests {
         assert!(unknown.errors()[0].message.contains("unknown instruction"));
         assert!(!Dockerfile::parse("").errors().is_empty());
         assert!(!Dockerfile::parse("# only a comment\n").errors().is_empty());
+    }
+
+    #[test]
+    fn shell_in_effect_follows_base_stages() {
+        let src = "FROM a AS one\nRUN x\nSHELL [\"/bin/bash\", \"-c\"]\nRUN y\nFROM one\nRUN z\nFROM b\nRUN w\n";
+        let f = Dockerfile::parse(src);
+        assert!(f.shell_instruction(1).is_none());
+        assert_eq!(f.shell_instruction(3).map(|i| i.index), Some(2));
+        assert_eq!(f.shell_instruction(5).map(|i| i.index), Some(2));
+        assert!(f.shell_instruction(7).is_none());
     }
 
     #[test]

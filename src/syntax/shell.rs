@@ -111,6 +111,90 @@ impl Command {
     }
 }
 
+/// How two pipelines of an and-or list are joined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AndOr {
+    /// `&&`: the right side runs when the left side succeeded.
+    And,
+    /// `||`: the right side runs when the left side failed.
+    Or,
+}
+
+/// What ends a top-level statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Terminator {
+    /// `;`
+    Semicolon,
+    /// `&`: the statement runs in the background.
+    Background,
+    /// No token: another statement follows on a new line.
+    Newline,
+    /// The end of the script.
+    End,
+    /// Another token (such as `;;` outside `case`): the script is not a plain list.
+    Other,
+}
+
+/// A top-level statement of a script: an and-or list of pipelines, and what ends it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    pub range: Range<usize>,
+    /// The pipelines in order: simple commands, `a | b`, `! a`, subshells, groups, compound commands.
+    pub pipelines: Vec<Range<usize>>,
+    /// The operators between the pipelines (one fewer than `pipelines`).
+    pub operators: Vec<AndOr>,
+    pub terminator: Terminator,
+}
+
+/// A part of the shell's state that a command changes for the commands after it in the same shell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StateKind {
+    /// `cd`, `pushd`, `popd`.
+    Directory,
+    /// Assignments, `export`, `unset`, `declare`, `local`, `readonly`, `read`, `getopts`, `shift`, `for`
+    /// variables, `${x:=y}`, arithmetic assignments.
+    Variable,
+    /// `set`, `shopt`, `hash`, `enable`.
+    Option,
+    /// `umask`, `ulimit`.
+    Limit,
+    /// `source` or `.`: whatever the file does.
+    Source,
+    /// `alias`, `unalias`.
+    Alias,
+    /// A function definition.
+    Function,
+    /// `trap`.
+    Trap,
+    /// `eval`, or a command whose name is not static: anything.
+    Unknown,
+}
+
+/// A command or construct that changes the shell's state (outside subshells, command substitutions and pipelines,
+/// whose changes end with them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StateChange {
+    pub range: Range<usize>,
+    pub kind: StateKind,
+}
+
+/// A command that ends or replaces the shell, or leaves a process running behind the script.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlowKind {
+    /// `exit`, `return`, `logout`.
+    Exit,
+    /// `exec`.
+    Exec,
+    /// `&` or `coproc`.
+    Background,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlowChange {
+    pub range: Range<usize>,
+    pub kind: FlowKind,
+}
+
 impl ShellScript {
     pub fn parse(text: MappedText) -> ShellScript {
         let tree = BASH
@@ -160,6 +244,244 @@ impl ShellScript {
     pub fn commands(&self) -> Vec<Command> {
         let mut out = Vec::new();
         self.collect(self.tree.root_node(), Placement::default(), &mut out);
+        out
+    }
+
+    /// The top-level statements, in order. Comments are skipped (see [`ShellScript::has_comments`]).
+    pub fn statements(&self) -> Vec<Statement> {
+        let root = self.tree.root_node();
+        let mut out: Vec<Statement> = Vec::new();
+        let mut c = root.walk();
+        for child in root.children(&mut c) {
+            if child.kind() == "comment" {
+                continue;
+            }
+            if child.is_named() {
+                if let Some(last) = out.last_mut()
+                    && last.terminator == Terminator::End
+                {
+                    last.terminator = Terminator::Newline;
+                }
+                let mut pipelines = Vec::new();
+                let mut operators = Vec::new();
+                and_or(child, &mut pipelines, &mut operators);
+                out.push(Statement { range: child.byte_range(), pipelines, operators, terminator: Terminator::End });
+            } else if let Some(last) = out.last_mut() {
+                last.terminator = match child.kind() {
+                    ";" => Terminator::Semicolon,
+                    "&" => Terminator::Background,
+                    _ => Terminator::Other,
+                };
+            }
+        }
+        out
+    }
+
+    /// Whether the script has a `#` comment (which runs to the end of the line, so text appended after the script
+    /// on the same logical line would be commented out).
+    pub fn has_comments(&self) -> bool {
+        let mut found = false;
+        visit(self.tree.root_node(), &mut |n| {
+            found |= n.kind() == "comment";
+            !found
+        });
+        found
+    }
+
+    /// The commands and constructs that change the shell's state for what follows in the same shell.
+    pub fn state_changes(&self) -> Vec<StateChange> {
+        let mut out = Vec::new();
+        self.collect_state(self.tree.root_node(), &mut out);
+        out
+    }
+
+    fn collect_state(&self, node: Node, out: &mut Vec<StateChange>) {
+        let mut push = |kind| out.push(StateChange { range: node.byte_range(), kind });
+        match node.kind() {
+            // These run in a child process: what they change ends with them.
+            "subshell" | "command_substitution" | "process_substitution" | "pipeline" => return,
+            "function_definition" => return push(StateKind::Function),
+            "declaration_command" | "unset_command" | "variable_assignment" | "variable_assignments" => {
+                push(StateKind::Variable)
+            }
+            "for_statement" | "c_style_for_statement" | "select_statement" => push(StateKind::Variable),
+            "expansion" if has_token(node, &["=", ":="]) => push(StateKind::Variable),
+            "arithmetic_expansion" if arithmetic_assigns(node) => push(StateKind::Variable),
+            "compound_statement" if has_token(node, &["(("]) && arithmetic_assigns(node) => push(StateKind::Variable),
+            "command" => {
+                if let Some(kind) = self.command(node, Placement::default()).and_then(|cmd| command_state(&cmd)) {
+                    push(kind);
+                }
+                // Prefix assignments (`A=1 cmd`) last for one command; only their expansions matter here.
+                let mut c = node.walk();
+                for child in node.named_children(&mut c) {
+                    if child.kind() == "variable_assignment" {
+                        let mut cc = child.walk();
+                        for part in child.named_children(&mut cc) {
+                            self.collect_state(part, out);
+                        }
+                    } else {
+                        self.collect_state(child, out);
+                    }
+                }
+                return;
+            }
+            _ => {}
+        }
+        let mut c = node.walk();
+        for child in node.named_children(&mut c) {
+            self.collect_state(child, out);
+        }
+    }
+
+    /// Commands that end or replace the shell (`exit`, `return`, `exec`) and background jobs (`&`, `coproc`),
+    /// anywhere in the script.
+    pub fn flow_changes(&self) -> Vec<FlowChange> {
+        let mut out = Vec::new();
+        visit(self.tree.root_node(), &mut |n| {
+            let kind = match n.kind() {
+                "&" => Some(FlowKind::Background),
+                "command" => self.command(n, Placement::default()).and_then(|cmd| match builtin_name(&cmd)?.as_str() {
+                    "exit" | "return" | "logout" => Some(FlowKind::Exit),
+                    "exec" => Some(FlowKind::Exec),
+                    "coproc" => Some(FlowKind::Background),
+                    _ => None,
+                }),
+                _ => None,
+            };
+            if let Some(kind) = kind {
+                out.push(FlowChange { range: n.byte_range(), kind });
+            }
+            true
+        });
+        out
+    }
+
+    /// Whether running the script may turn on `errexit` (`set -e`, `set -o errexit`) or set an ERR trap, which
+    /// only act where the shell does not ignore them. Also true for anything that could run unknown commands in
+    /// this shell: `eval`, `.`/`source`, a command whose name is not static.
+    pub fn may_enable_errexit(&self) -> bool {
+        self.commands().iter().any(|cmd| {
+            let Some(name) = builtin_name(cmd) else { return true };
+            let args: Vec<Option<&str>> = cmd.words[cmd.words.iter().position(|w| w.is(&name)).map_or(1, |i| i + 1)..]
+                .iter()
+                .map(|w| w.value.as_deref())
+                .collect();
+            match name.as_str() {
+                "eval" | "." | "source" => true,
+                "set" => set_enables_errexit(&args),
+                "shopt" => {
+                    let o = args.iter().any(|a| a.is_none_or(|a| a.starts_with('-') && a.contains('o')));
+                    o && args.iter().any(|a| a.is_none_or(|a| a == "errexit"))
+                }
+                "trap" => args.iter().any(|a| a.is_none_or(|a| a == "ERR" || a == "SIGERR")),
+                _ => false,
+            }
+        })
+    }
+
+    /// Whether the script does the same whether the shell honours `errexit` or ignores it (as it does on the left
+    /// of `&&`): a single and-or list joined by `&&` only, of simple commands and pipelines of simple commands
+    /// (possibly negated or redirected), whose command substitutions are the same kind of list. On failure such a
+    /// script stops at the failing command either way. Compound commands, subshells, functions, `eval` and sourced
+    /// files could run commands after a failure, so they never count.
+    pub fn is_errexit_neutral(&self) -> bool {
+        self.neutral_list(self.tree.root_node())
+    }
+
+    fn neutral_list(&self, node: Node) -> bool {
+        let mut statements = 0;
+        let mut c = node.walk();
+        for child in node.children(&mut c) {
+            match child.kind() {
+                "comment" | "$(" | ")" | "`" | ";" => {}
+                _ if child.is_named() => {
+                    statements += 1;
+                    if statements > 1 || !self.neutral_and_or(child) {
+                        return false;
+                    }
+                }
+                _ => return false,
+            }
+        }
+        true
+    }
+
+    fn neutral_and_or(&self, node: Node) -> bool {
+        match node.kind() {
+            "list" => {
+                let mut c = node.walk();
+                node.children(&mut c).all(|n| if n.is_named() { self.neutral_and_or(n) } else { n.kind() == "&&" })
+            }
+            _ => self.neutral_pipeline(node),
+        }
+    }
+
+    fn neutral_pipeline(&self, node: Node) -> bool {
+        let mut c = node.walk();
+        let mut children = node.named_children(&mut c);
+        match node.kind() {
+            "command" => {
+                let name = self.command(node, Placement::default()).and_then(|cmd| builtin_name(&cmd));
+                matches!(name.as_deref(), Some(n) if !matches!(n, "eval" | "." | "source"))
+                    && self.neutral_substitutions(node)
+            }
+            "variable_assignment"
+            | "variable_assignments"
+            | "declaration_command"
+            | "unset_command"
+            | "test_command" => self.neutral_substitutions(node),
+            "pipeline" | "negated_command" => children.all(|n| self.neutral_pipeline(n)),
+            "redirected_statement" => children.all(|n| match n.kind() {
+                k if k.ends_with("redirect") => self.neutral_substitutions(n),
+                _ => self.neutral_and_or(n),
+            }),
+            _ => false,
+        }
+    }
+
+    fn neutral_substitutions(&self, node: Node) -> bool {
+        let mut ok = true;
+        visit(node, &mut |n| match n.kind() {
+            "command_substitution" => {
+                ok &= self.neutral_list(n);
+                false
+            }
+            "process_substitution" | "subshell" | "compound_statement" | "function_definition" => {
+                ok = false;
+                false
+            }
+            _ => ok,
+        });
+        ok
+    }
+
+    /// Names of the commands the script runs by a `PATH` search in its own shell (not in subshells, command
+    /// substitutions or pipelines): the shell remembers where it found them.
+    pub fn hashed_commands(&self) -> Vec<String> {
+        let outside: Vec<Range<usize>> = self.child_process_ranges();
+        self.commands()
+            .into_iter()
+            .filter(|cmd| !outside.iter().any(|r| r.start <= cmd.range.start && cmd.range.end <= r.end))
+            .filter_map(|cmd| cmd.name().and_then(|w| w.value.clone()))
+            .filter(|name| !name.contains('/') && !is_builtin(name))
+            .collect()
+    }
+
+    /// Names of all commands the script runs, wherever they sit (statically known names only).
+    pub fn command_names(&self) -> Vec<String> {
+        self.commands().into_iter().filter_map(|cmd| cmd.name().and_then(|w| w.value.clone())).collect()
+    }
+
+    fn child_process_ranges(&self) -> Vec<Range<usize>> {
+        let mut out = Vec::new();
+        visit(self.tree.root_node(), &mut |n| {
+            let child = matches!(n.kind(), "subshell" | "command_substitution" | "process_substitution" | "pipeline");
+            if child {
+                out.push(n.byte_range());
+            }
+            !child
+        });
         out
     }
 
@@ -241,6 +563,186 @@ impl ShellScript {
         let raw = self.source()[node.byte_range()].to_string();
         ShellWord { range: node.byte_range(), value: static_value(node, self.source()), raw }
     }
+}
+
+/// Visit `node` and its descendants (named or not) depth first; `f` returns whether to descend into a node.
+fn visit<'t>(node: Node<'t>, f: &mut impl FnMut(Node<'t>) -> bool) {
+    if !f(node) {
+        return;
+    }
+    let mut c = node.walk();
+    for child in node.children(&mut c) {
+        visit(child, f);
+    }
+}
+
+/// Flatten an and-or list (`list` nodes are left-associative) into its pipelines and operators.
+fn and_or(node: Node, pipelines: &mut Vec<Range<usize>>, operators: &mut Vec<AndOr>) {
+    match node.kind() {
+        "list" => {
+            let mut c = node.walk();
+            for child in node.children(&mut c) {
+                match child.kind() {
+                    "&&" => operators.push(AndOr::And),
+                    "||" => operators.push(AndOr::Or),
+                    _ if child.is_named() => and_or(child, pipelines, operators),
+                    _ => {}
+                }
+            }
+        }
+        // tree-sitter-bash hangs a redirection of the last pipeline (`a && b 2>&1`) on the whole list; the shell
+        // gives it to the last pipeline.
+        "redirected_statement" if node.child_by_field_name("body").is_some_and(|b| b.kind() == "list") => {
+            let body = node.child_by_field_name("body").expect("checked");
+            and_or(body, pipelines, operators);
+            if let Some(last) = pipelines.last_mut() {
+                last.end = node.end_byte();
+            }
+        }
+        _ => pipelines.push(node.byte_range()),
+    }
+}
+
+/// Whether `node` has a direct child token of one of these kinds.
+fn has_token(node: Node, kinds: &[&str]) -> bool {
+    let mut c = node.walk();
+    node.children(&mut c).any(|n| !n.is_named() && kinds.contains(&n.kind()))
+}
+
+/// Whether an arithmetic expression assigns a variable (`x = 1`, `x += 1`, `i++`, `--i`).
+fn arithmetic_assigns(node: Node) -> bool {
+    const ASSIGN: &[&str] = &["=", "+=", "-=", "*=", "/=", "%=", "<<=", ">>=", "&=", "^=", "|=", "++", "--", "**="];
+    let mut found = false;
+    visit(node, &mut |n| {
+        found |= !n.is_named() && ASSIGN.contains(&n.kind());
+        !found
+    });
+    found
+}
+
+/// The name of the builtin or command `cmd` runs, looking through `command` and `builtin` (`None` when not
+/// static).
+fn builtin_name(cmd: &Command) -> Option<String> {
+    let mut words = cmd.words.iter();
+    loop {
+        let name = words.next()?.value.clone()?;
+        if name != "command" && name != "builtin" {
+            return Some(name);
+        }
+        // `command -p cd`: skip options.
+        let mut rest = words.clone().peekable();
+        while rest.peek().is_some_and(|w| w.raw.starts_with('-')) {
+            rest.next();
+            words.next();
+        }
+        if rest.peek().is_none() {
+            return Some(name);
+        }
+    }
+}
+
+/// What a simple command changes in the shell's state.
+fn command_state(cmd: &Command) -> Option<StateKind> {
+    let Some(name) = builtin_name(cmd) else {
+        return Some(StateKind::Unknown);
+    };
+    let args: Vec<&str> = cmd.words.iter().skip(1).filter_map(|w| w.value.as_deref()).collect();
+    let kind = match name.as_str() {
+        "cd" | "pushd" | "popd" | "chdir" => StateKind::Directory,
+        "export" | "readonly" | "declare" | "typeset" | "local" | "unset" | "read" | "readarray" | "mapfile"
+        | "getopts" | "let" | "shift" => StateKind::Variable,
+        "printf" if args.contains(&"-v") => StateKind::Variable,
+        "set" | "shopt" | "setopt" | "unsetopt" | "emulate" | "enable" | "hash" => StateKind::Option,
+        "umask" | "ulimit" => StateKind::Limit,
+        "source" | "." => StateKind::Source,
+        "alias" | "unalias" => StateKind::Alias,
+        "trap" => StateKind::Trap,
+        "eval" => StateKind::Unknown,
+        // Assignments before a special builtin stay in the shell (POSIX).
+        ":" | "break" | "continue" | "times" if !cmd.assignments.is_empty() => StateKind::Variable,
+        _ => return None,
+    };
+    Some(kind)
+}
+
+/// Whether `set` with these arguments (`None`: not static) may turn `errexit` on.
+fn set_enables_errexit(args: &[Option<&str>]) -> bool {
+    let mut i = 0;
+    while i < args.len() {
+        let Some(arg) = args[i] else { return true };
+        if arg == "--" || arg == "-" {
+            return false;
+        }
+        let (on, flags) = match (arg.strip_prefix('-'), arg.strip_prefix('+')) {
+            (Some(flags), _) => (true, flags),
+            (_, Some(flags)) => (false, flags),
+            // The positional parameters start here.
+            _ => return false,
+        };
+        if on && flags.contains('e') {
+            return true;
+        }
+        if flags.ends_with('o') {
+            i += 1;
+            if on && args.get(i).is_some_and(|a| a.is_none_or(|a| a == "errexit")) {
+                return true;
+            }
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Shell builtins and keywords: the shell does not look them up in `PATH`.
+fn is_builtin(name: &str) -> bool {
+    matches!(
+        name,
+        "." | ":"
+            | "["
+            | "alias"
+            | "bg"
+            | "break"
+            | "builtin"
+            | "cd"
+            | "command"
+            | "continue"
+            | "declare"
+            | "echo"
+            | "eval"
+            | "exec"
+            | "exit"
+            | "export"
+            | "false"
+            | "fg"
+            | "getopts"
+            | "hash"
+            | "jobs"
+            | "kill"
+            | "let"
+            | "local"
+            | "popd"
+            | "printf"
+            | "pushd"
+            | "pwd"
+            | "read"
+            | "readonly"
+            | "return"
+            | "set"
+            | "shift"
+            | "shopt"
+            | "source"
+            | "test"
+            | "times"
+            | "trap"
+            | "true"
+            | "type"
+            | "typeset"
+            | "ulimit"
+            | "umask"
+            | "unalias"
+            | "unset"
+            | "wait"
+    )
 }
 
 /// The value of a word without expansions, or `None` when it has any.
@@ -334,5 +836,94 @@ mod tests {
         assert_eq!(w[3].value, None);
         assert!(w[4].is("c"));
         assert!(script("echo 'unterminated").error_count() > 0);
+    }
+    #[test]
+    fn top_level_statements_and_operators() {
+        let s = script("a; b && c || d & e\nf");
+        let st = s.statements();
+        assert_eq!(st.len(), 4);
+        assert_eq!(st[0].terminator, Terminator::Semicolon);
+        assert_eq!(st[1].operators, [AndOr::And, AndOr::Or]);
+        assert_eq!(st[1].pipelines.len(), 3);
+        assert_eq!(&s.source()[st[1].pipelines[2].clone()], "d");
+        assert_eq!(st[1].terminator, Terminator::Background);
+        assert_eq!(st[2].terminator, Terminator::Newline);
+        assert_eq!(st[3].terminator, Terminator::End);
+        let one = script("(cd x && make) | tee log && ! false 2>&1;");
+        let st = one.statements();
+        assert_eq!(st.len(), 1);
+        assert_eq!(st[0].operators, [AndOr::And]);
+        assert_eq!(&one.source()[st[0].pipelines[1].clone()], "! false 2>&1");
+        assert_eq!(st[0].terminator, Terminator::Semicolon);
+        assert!(script("a # note").has_comments());
+        assert!(!script("echo a#b ${#x}").has_comments());
+    }
+
+    #[test]
+    fn state_changes_outside_child_processes() {
+        let kinds = |s: &str| script(s).state_changes().into_iter().map(|c| c.kind).collect::<Vec<_>>();
+        use StateKind::*;
+        assert_eq!(kinds("cd /x && make"), [Directory]);
+        assert_eq!(kinds("export A=1"), [Variable, Variable]);
+        assert_eq!(kinds("A=1"), [Variable]);
+        assert_eq!(kinds("A=1 make && B=2 true"), []);
+        assert_eq!(kinds("A=1 :"), [Variable]);
+        assert_eq!(kinds("set -e; umask 022; ulimit -n 1"), [Option, Limit, Limit]);
+        assert_eq!(kinds(". /etc/os-release && source x"), [Source, Source]);
+        assert_eq!(kinds("alias l=ls; f() { cd /; }; trap 'rm x' EXIT"), [Alias, Function, Trap]);
+        assert_eq!(kinds("$CMD x; eval \"$y\"; command cd /"), [Unknown, Unknown, Directory]);
+        assert_eq!(kinds("echo ${A:=1} ${B:-2} $((i+=1)) $((j+1))"), [Variable, Variable]);
+        assert_eq!(kinds("for f in a; do :; done; while read l; do :; done < f"), [Variable, Variable]);
+        assert_eq!(kinds("(cd /x; export A=1) && echo $(cd y) | cd z && x=$(A=1)"), [Variable]);
+        assert_eq!(kinds("if true; then cd /; fi"), [Directory]);
+        assert_eq!(kinds("echo a && mkdir -p b && touch c"), []);
+    }
+
+    #[test]
+    fn flow_changes_anywhere() {
+        let kinds = |s: &str| script(s).flow_changes().into_iter().map(|c| c.kind).collect::<Vec<_>>();
+        use FlowKind::*;
+        assert_eq!(kinds("test -f x || exit 1"), [Exit]);
+        assert_eq!(kinds("exec nginx"), [Exec]);
+        assert_eq!(kinds("(sleep 1 &) && coproc x"), [Background, Background]);
+        assert_eq!(kinds("if x; then return; fi; command exit"), [Exit, Exit]);
+        assert_eq!(kinds("find . -exec rm {} + && a &>/dev/null && b && c |& d"), []);
+    }
+
+    #[test]
+    fn errexit() {
+        let enables = |s: &str| script(s).may_enable_errexit();
+        assert!(enables("set -e"));
+        assert!(enables("set -eux && a"));
+        assert!(enables("set -o errexit"));
+        assert!(enables("set -xo errexit"));
+        assert!(enables("set +x -e"));
+        assert!(enables("set $OPTS"));
+        assert!(enables("(set -e; a)"));
+        assert!(enables("trap 'echo failed' ERR"));
+        assert!(enables("shopt -so errexit"));
+        assert!(enables(". ./env.sh"));
+        assert!(enables("$RUN x"));
+        assert!(!enables("set -x; set -o pipefail; set +e; set -- -e; set +o errexit"));
+        assert!(!enables("trap 'x' EXIT && echo -e x"));
+
+        let neutral = |s: &str| script(s).is_errexit_neutral();
+        assert!(neutral("a && b | c && ! d > log 2>&1 && X=$(e && f) && export Y=1"));
+        assert!(neutral("a;"));
+        assert!(!neutral("a; b"));
+        assert!(!neutral("a || b"));
+        assert!(!neutral("(a; b)"));
+        assert!(!neutral("a && { b; c; }"));
+        assert!(!neutral("if a; then b; fi"));
+        assert!(!neutral("echo $(a; b)"));
+        assert!(!neutral(". x && a"));
+        assert!(!neutral("$A && b"));
+    }
+
+    #[test]
+    fn hashed_and_all_command_names() {
+        let s = script("pip install -U pip && (npm i) && /usr/bin/env x && cd / && echo $(git rev-parse) | tee f");
+        assert_eq!(s.hashed_commands(), ["pip"]);
+        assert_eq!(s.command_names(), ["pip", "npm", "/usr/bin/env", "cd", "echo", "git", "tee"]);
     }
 }
