@@ -108,7 +108,9 @@ impl Transform for AptCleanup {
             let uses: Vec<(usize, Use)> =
                 found.iter().enumerate().filter_map(|(i, f)| list_use(apt, &f.command).map(|u| (i, u))).collect();
             add_yes(apt, &units, &found, &uses, out);
-            cleanup(cx, mode, instr, &units, &found, &uses, out);
+            if !merge_lone_update(cx, instr, &units, &found, &uses, out) {
+                cleanup(cx, mode, instr, &units, &found, &uses, out);
+            }
         }
     }
 }
@@ -132,6 +134,45 @@ fn add_yes(apt: &Apt, units: &[Unit<'_>], found: &[Found], uses: &[(usize, Use)]
             vec![edit],
         );
     }
+}
+
+/// A RUN that only runs `apt-get update`, followed by a RUN that installs: the two become one, so the install
+/// never uses lists the build cache kept from an earlier build. Returns whether the RUN is such a lone update.
+fn merge_lone_update(
+    cx: &Context<'_>,
+    instr: &Instruction,
+    units: &[Unit<'_>],
+    found: &[Found],
+    uses: &[(usize, Use)],
+    out: &mut Proposals,
+) -> bool {
+    let apt = &cx.knowledge.package_managers.apt;
+    // Only `apt-get update` commands, in the body itself.
+    let lone = units.len() == 1
+        && !found.is_empty()
+        && uses.len() == found.len()
+        && uses.iter().all(|&(i, u)| u == Use::Writes && packages::recognise(&apt.command, &found[i].command).is_some());
+    if !lone {
+        return false;
+    }
+    let Some(next) = cx.file.instructions().get(instr.index + 1) else { return true };
+    // The next instruction must be a RUN that installs with apt.
+    if next.kind != InstructionKind::Run || next.stage != instr.stage {
+        return true;
+    }
+    let Some(next_units) = packages::units(cx.file, next, &apt.shells) else { return true };
+    let installs = packages::commands(&next_units).iter().any(|f| list_use(apt, &f.command) == Some(Use::Installs));
+    if !installs {
+        return true;
+    }
+    let message = "`apt-get update` alone in a RUN: the build cache can keep its lists while the next RUN installs";
+    match crate::transforms::edits::join_runs(cx.file, cx.knowledge, instr, next) {
+        Ok(edits) => out.fix(instr.range.clone(), message, "Merge it into the RUN that installs", edits),
+        Err(why) => {
+            out.propose(instr.range.clone(), format!("{message}; they cannot be merged: {why}"));
+        }
+    }
+    true
 }
 
 /// Remove the lists after their last reader, or keep them in cache mounts.
