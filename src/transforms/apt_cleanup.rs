@@ -12,12 +12,15 @@ declare_transform! {
     /// ## What it does
     /// In a RUN that runs `apt-get update` and then installs, adds `rm -rf /var/lib/apt/lists/*` after the last
     /// command that reads the package lists, joined with `&&` in the file's continuation style. Adds `-y` to
-    /// `apt-get install` (and the other installing subcommands) when nothing answers its prompts.
+    /// `apt-get install` (and the other installing subcommands) when nothing answers its prompts. Merges a RUN
+    /// that only runs `apt-get update` into the RUN right after it when that one installs.
     ///
     /// ## Why
     /// The lists are tens of megabytes that nothing in the image needs once the packages are installed; removed
     /// in a later RUN they would still be in the earlier layer. Without `-y` (or `--yes`, `--assume-yes`, `-qq`),
-    /// apt-get asks before installing extra packages, and the build aborts on the question.
+    /// apt-get asks before installing extra packages, and the build aborts on the question. A lone
+    /// `RUN apt-get update` is cached by the builder on its own: a later change to the install line reuses lists
+    /// that may be months old.
     ///
     /// ## Example
     /// ```dockerfile
@@ -38,7 +41,9 @@ declare_transform! {
     /// the stage, and stages built `FROM` it) reads the lists without downloading them again, since it would then
     /// fail: that case is reported instead. A RUN that installs without `apt-get update` gets nothing either: its
     /// lists are in an earlier layer, where removing them would not shrink the image. The removal runs with `sudo`
-    /// when apt-get does. `-y` only answers prompts that would otherwise abort the build.
+    /// when apt-get does. `-y` only answers prompts that would otherwise abort the build. The lone update is
+    /// merged with the shared RUN-joining edit of `merge-runs`, which refuses (with a note) whenever joining could
+    /// change what runs: different flags, anything but comments between them, state that would leak, and so on.
     ///
     /// Commands are recognised after `sudo`, `env` and `VAR=value`, with options before the subcommand, and inside
     /// `sh -c '...'` when the string is simple. Commands inside functions, in the background or with a heredoc are
@@ -151,7 +156,9 @@ fn merge_lone_update(
     let lone = units.len() == 1
         && !found.is_empty()
         && uses.len() == found.len()
-        && uses.iter().all(|&(i, u)| u == Use::Writes && packages::recognise(&apt.command, &found[i].command).is_some());
+        && uses
+            .iter()
+            .all(|&(i, u)| u == Use::Writes && packages::recognise(&apt.command, &found[i].command).is_some());
     if !lone {
         return false;
     }

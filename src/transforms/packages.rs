@@ -154,7 +154,7 @@ pub fn recognise(spec: &CommandSpec, cmd: &Command) -> Option<Call> {
 }
 
 /// The subcommand's value.
-pub fn sub_value<'c>(cmd: &'c Command, call: Call) -> Option<&'c str> {
+pub fn sub_value(cmd: &Command, call: Call) -> Option<&str> {
     call.sub.and_then(|s| cmd.words[s].value.as_deref())
 }
 
@@ -513,7 +513,10 @@ mod tests {
         let src = "apt-get update && apt-get install -y curl 2>&1 | tee /tmp/log > /dev/null && echo ok";
         let s = script(src);
         let c = s.commands();
-        assert_eq!(statement_after(&s, &c[1]).map(|r| &src[r]), Some("apt-get install -y curl 2>&1 | tee /tmp/log > /dev/null"));
+        assert_eq!(
+            statement_after(&s, &c[1]).map(|r| &src[r]),
+            Some("apt-get install -y curl 2>&1 | tee /tmp/log > /dev/null")
+        );
     }
 
     #[test]
