@@ -520,6 +520,18 @@ mod tests {
     }
 
     #[test]
+    fn cache_mode_names_a_bad_setting() {
+        use crate::config::Config;
+        let path = std::path::Path::new("repo/dfix.toml");
+        let ok = Config::from_str("[transforms.apt-cleanup]\ncache = \"mount\"\n", path).unwrap();
+        assert_eq!(cache_mode(&ok, "apt-cleanup"), Ok(CacheMode::Mount));
+        assert_eq!(cache_mode(&ok, "package-cache"), Ok(CacheMode::Cleanup));
+        let bad = Config::from_str("[transforms.apt-cleanup]\ncache = \"mnt\"\n", path).unwrap();
+        let err = cache_mode(&bad, "apt-cleanup").unwrap_err();
+        assert!(err.contains("repo/dfix.toml") && err.contains("transforms.apt-cleanup.cache"), "{err}");
+    }
+
+    #[test]
     fn sh_c_strings_are_units_mapped_to_the_file() {
         let src = "FROM a\nRUN sh -c 'apt-get update && \\\n  apt-get install -y x' && bash -c \"$X\"\n";
         let f = Dockerfile::parse(src);
