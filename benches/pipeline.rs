@@ -41,6 +41,7 @@ fn main() {
         knowledge: Knowledge::builtin(),
         offline: true,
         path: None,
+        digests: None,
     };
     let parse = |s: &String| {
         let f = Dockerfile::parse(s);

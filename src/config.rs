@@ -5,12 +5,16 @@
 //! select = ["merge-runs"]       # same as --select (ids or aliases)
 //! ignore = ["DL3059"]           # same as --ignore
 //! extend-select = ["apt-no-recommends"]
+//! update-digests = false        # same as --update-digests (pin-digest)
 //!
 //! [transforms.non-root-user]    # options of one transform
 //! applicability = "safe"        # override its default applicability
 //! uid = 10001
 //!
 //! [knowledge.images]            # extends transforms/images.toml (tables merge, arrays append)
+//!
+//! [registry]                    # how images are looked up (see `registry::config`)
+//! mirrors = { "docker.io" = "mirror.internal:5000" }
 //! ```
 //!
 //! The file is found by walking up from the Dockerfile's directory; the first `dfix.toml` wins.
@@ -39,6 +43,12 @@ pub struct Config {
     /// Additions to the built-in knowledge tables, by table name (`images`, `package-managers`, ...).
     #[serde(default)]
     pub knowledge: toml::Table,
+    /// Re-resolve images that are already pinned (`--update-digests`).
+    #[serde(default)]
+    pub update_digests: Option<bool>,
+    /// Registry access for `pin-digest`: mirrors, insecure hosts, CAs, timeouts, images never pinned.
+    #[serde(default)]
+    pub registry: crate::registry::RegistryConfig,
     /// Where the file was read from (not part of the file).
     #[serde(skip)]
     pub path: Option<PathBuf>,
@@ -59,6 +69,7 @@ impl Config {
         let mut config: Config = toml::from_str(text)
             .map_err(|e| ConfigError::Parse { path: path.to_path_buf(), message: e.to_string() })?;
         config.path = Some(path.to_path_buf());
+        config.registry.validate().map_err(|message| ConfigError::Parse { path: path.to_path_buf(), message })?;
         for (id, table) in &config.transforms {
             if let Some(value) = table.get("applicability") {
                 let ok = value.as_str().is_some_and(|s| parse_applicability(s).is_some());
@@ -126,6 +137,21 @@ mod tests {
         assert_eq!(c.ignore, vec!["DL3059"]);
         assert_eq!(c.applicability("non-root-user"), Some(Applicability::Safe));
         assert_eq!(c.option::<i64>("non-root-user", "uid"), Some(42));
+    }
+
+    #[test]
+    fn parses_registry_settings() {
+        let c = Config::from_str(
+            "update-digests = true\n[registry]\ninsecure = [\"lan:5000\"]\ntimeout = \"3s\"\n",
+            Path::new("dfix.toml"),
+        )
+        .unwrap();
+        assert_eq!(c.update_digests, Some(true));
+        assert_eq!(c.registry.insecure, ["lan:5000"]);
+        assert_eq!(c.registry.timeout(), std::time::Duration::from_secs(3));
+        let err = Config::from_str("[registry]\nmirror = {}\n", Path::new("dfix.toml")).unwrap_err().to_string();
+        assert!(err.contains("mirror"), "{err}");
+        assert!(Config::from_str("[registry]\ntimeout = \"soon\"\n", Path::new("dfix.toml")).is_err());
     }
 
     #[test]

@@ -31,6 +31,8 @@ pub struct Options<'a> {
     pub offline: bool,
     /// The Dockerfile's path, when it has one (for messages and for looking at its build context).
     pub path: Option<&'a std::path::Path>,
+    /// Image digests resolved before fixing, for `pin-digest` (the engine itself never uses the network).
+    pub digests: Option<&'a crate::registry::Resolutions>,
 }
 
 /// A fix that was applied.
@@ -167,6 +169,7 @@ fn propose(file: &Dockerfile, active: &[&'static dyn Transform], options: &Optio
         knowledge: options.knowledge,
         offline: options.offline,
         path: options.path,
+        digests: options.digests,
     };
     let mut all = Vec::new();
     for t in active {

@@ -9,6 +9,7 @@ pub mod config;
 pub mod engine;
 pub mod fix;
 pub mod knowledge;
+pub mod registry;
 pub mod report;
 pub mod syntax;
 pub mod transforms;

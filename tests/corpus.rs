@@ -1,7 +1,9 @@
 //! Runs every fixture pair under `corpus/<transform>/<case>/`: `input.Dockerfile` fixed by that transform alone
 //! must give `expected.Dockerfile`, and fixing `expected.Dockerfile` again must change nothing. Cases under
 //! `corpus/_all/` run the default transform set. An optional `case.toml` holds `unsafe-fixes = true` and a
-//! `config` string (the content of a `dfix.toml`). `DFIX_BLESS=1` rewrites the expected files.
+//! `config` string (the content of a `dfix.toml`); for `pin-digest`, `digests` (image as written -> digest, as if
+//! resolved before fixing), `digest-origin` (`registry`, `lock` or `cache`) and `update-digests`. `DFIX_BLESS=1`
+//! rewrites the expected files.
 
 use std::path::{Path, PathBuf};
 
@@ -9,6 +11,7 @@ use dfix::config::Config;
 use dfix::engine::{self, Options};
 use dfix::fix::Applicability;
 use dfix::knowledge::Knowledge;
+use dfix::registry::{Origin, Reference, Resolution, Resolutions};
 use dfix::transforms::{TRANSFORMS, Transform};
 use libtest_mimic::{Arguments, Failed, Trial};
 
@@ -19,6 +22,12 @@ struct CaseOptions {
     unsafe_fixes: bool,
     #[serde(default)]
     config: Option<String>,
+    #[serde(default)]
+    digests: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(default)]
+    digest_origin: Option<String>,
+    #[serde(default)]
+    update_digests: bool,
 }
 
 fn main() {
@@ -77,6 +86,7 @@ fn run_case(group: &str, dir: &Path) -> Result<(), Failed> {
         None => Config::default(),
     };
     let knowledge = Knowledge::with_extensions(&config.knowledge).map_err(|e| e.to_string())?;
+    let digests = options.digests.as_ref().map(|d| resolutions(d, &options)).transpose()?;
     let opts = Options {
         transforms,
         required: if options.unsafe_fixes { Applicability::Unsafe } else { Applicability::Safe },
@@ -85,6 +95,7 @@ fn run_case(group: &str, dir: &Path) -> Result<(), Failed> {
         knowledge: &knowledge,
         offline: true,
         path: None,
+        digests: digests.as_ref(),
     };
     let outcome = engine::fix(&input, &opts).map_err(|errors| format!("input does not parse: {errors:?}"))?;
     if !outcome.internal_errors.is_empty() {
@@ -110,6 +121,30 @@ fn run_case(group: &str, dir: &Path) -> Result<(), Failed> {
         return Err(format!("not idempotent: a second run changes the output to\n{}", again.output).into());
     }
     Ok(())
+}
+
+/// The digests of a case, as the command line would have resolved them before fixing.
+fn resolutions(
+    digests: &std::collections::BTreeMap<String, String>,
+    options: &CaseOptions,
+) -> Result<Resolutions, Failed> {
+    let origin = match options.digest_origin.as_deref().unwrap_or("registry") {
+        "registry" => Origin::Registry,
+        "lock" => Origin::Lock,
+        "cache" => Origin::Cache { age: std::time::Duration::from_secs(3600) },
+        other => return Err(format!("case.toml: unknown digest-origin `{other}`").into()),
+    };
+    let mut out = Resolutions::new(options.update_digests);
+    for (image, digest) in digests {
+        let reference = Reference::parse(image).map_err(|e| e.to_string())?;
+        let resolution = if digest.starts_with("sha") {
+            Resolution::Resolved { digest: digest.clone(), origin: origin.clone(), fallback: None }
+        } else {
+            Resolution::Failed(digest.clone())
+        };
+        out.insert(&reference, resolution);
+    }
+    Ok(out)
 }
 
 /// Every transform has fixtures with at least one changed and one unchanged case; every directory names a

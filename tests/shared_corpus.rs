@@ -72,6 +72,7 @@ fn run(required: Applicability, label: &str) {
             knowledge,
             offline: true,
             path: None,
+            digests: None,
         };
         let name = path.display().to_string();
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine::fix(&input, &options)));

@@ -24,6 +24,8 @@ Examples:
                                        run only these transforms (ids or hadolint ids)
   dfix --stdin-filename Dockerfile < Dockerfile
                                        read stdin, print the fixed file (for editors)
+  dfix --extend-select pin-digest --apply
+                                       also pin base images to digests (asks their registries)
   dfix rules                           list the transforms
   dfix explain copy-not-add            explain one transform
 
@@ -132,8 +134,17 @@ pub struct FixArgs {
     pub ignore: Vec<String>,
 
     /// Never use the network (for transforms that would look things up in a registry).
+    ///
+    /// pin-digest then pins only from dfix.lock and from dfix's cache of earlier lookups.
     #[arg(long)]
     pub offline: bool,
+
+    /// Re-resolve images already pinned to a digest, and rewrite the pins whose tag has moved (pin-digest).
+    ///
+    /// Without it, pinned images are left alone. With --apply, dfix.lock is updated too. Same as
+    /// update-digests = true in dfix.toml.
+    #[arg(long)]
+    pub update_digests: bool,
 
     /// Use this dfix.toml for every file instead of searching for the nearest one.
     #[arg(long, value_name = "PATH")]

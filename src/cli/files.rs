@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use anstream::{AutoStream, ColorChoice};
 
 use crate::cli::args::FixArgs;
+use crate::cli::digests;
 use crate::cli::parallel::map_in_order;
 use crate::cli::process::{FileReport, Mode, process};
 use crate::cli::settings::{Overrides, SettingsCache};
@@ -32,6 +33,19 @@ pub fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
     }
     // Settings are looked up in path order, so a broken dfix.toml is reported with the first file it governs.
     let jobs: Vec<_> = found.files.into_iter().map(|p| (cache.for_file(&p), p)).collect();
+    // Image digests are looked up before any file is fixed (only when pin-digest runs).
+    let lookups = digests::for_files(&jobs, args.offline);
+    for error in &lookups.errors {
+        let _ = writeln!(stderr, "{error}");
+    }
+    summary.errors += lookups.errors.len();
+    let jobs: Vec<_> = jobs
+        .into_iter()
+        .map(|(settings, path)| {
+            let found = settings.as_ref().ok().and_then(|s| lookups.for_settings(s));
+            (settings, path, found)
+        })
+        .collect();
 
     let stdout = io::stdout();
     let choice = AutoStream::choice(&stdout);
@@ -43,7 +57,7 @@ pub fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
 
     map_in_order(
         jobs,
-        |(settings, path)| process(path, settings, mode, color),
+        |(settings, path, digests)| process(path, settings, digests, mode, color),
         |report: FileReport| -> io::Result<()> {
             summary.files += 1;
             summary.held_back_unsafe += report.held_back_unsafe;
@@ -67,6 +81,11 @@ pub fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
         },
     )?;
     out.flush()?;
+    if mode == Mode::Apply {
+        for line in lookups.write_locks() {
+            let _ = writeln!(stderr, "{line}");
+        }
+    }
 
     if summary.files == 0 && summary.errors == 0 {
         let _ = writeln!(stderr, "no Dockerfiles found");

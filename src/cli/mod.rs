@@ -6,6 +6,7 @@
 use std::fmt::Display;
 
 pub mod args;
+pub mod digests;
 pub mod explain;
 pub mod files;
 pub mod input;

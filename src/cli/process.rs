@@ -9,6 +9,7 @@ use crate::cli::hinted;
 use crate::cli::input::{self, Source};
 use crate::cli::settings::{LookupError, Settings};
 use crate::engine;
+use crate::registry::Resolutions;
 use crate::report::{diff, problems};
 use crate::write;
 
@@ -53,9 +54,9 @@ pub struct Fixed {
     pub notes: Vec<String>,
 }
 
-/// Run the engine on `source`, which came from `path`.
-pub fn fix_source(path: &Path, source: &Source, settings: &Settings) -> Fixed {
-    let outcome = match engine::fix(source.body(), &settings.engine_options(path)) {
+/// Run the engine on `source`, which came from `path`, with the image digests looked up for it.
+pub fn fix_source(path: &Path, source: &Source, settings: &Settings, digests: Option<&Resolutions>) -> Fixed {
+    let outcome = match engine::fix(source.body(), &settings.engine_options(path, digests)) {
         Ok(outcome) => outcome,
         Err(errors) => {
             return Fixed { errors: problems::syntax_errors(path, &errors), ..Fixed::default() };
@@ -71,7 +72,13 @@ pub fn fix_source(path: &Path, source: &Source, settings: &Settings) -> Fixed {
 }
 
 /// Fix the file at `path` in `mode`. `color` asks for a colored diff.
-pub fn process(path: PathBuf, settings: Result<Arc<Settings>, LookupError>, mode: Mode, color: bool) -> FileReport {
+pub fn process(
+    path: PathBuf,
+    settings: Result<Arc<Settings>, LookupError>,
+    digests: Option<Arc<Resolutions>>,
+    mode: Mode,
+    color: bool,
+) -> FileReport {
     let mut report = FileReport { path, ..FileReport::default() };
     let settings = match settings {
         Ok(settings) => settings,
@@ -90,7 +97,7 @@ pub fn process(path: PathBuf, settings: Result<Arc<Settings>, LookupError>, mode
             return report;
         }
     };
-    let fixed = fix_source(&report.path, &source, &settings);
+    let fixed = fix_source(&report.path, &source, &settings, digests.as_deref());
     report.errors.extend(fixed.errors);
     report.notes = fixed.notes;
     report.held_back_unsafe = fixed.held_back_unsafe;

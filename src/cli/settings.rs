@@ -25,6 +25,7 @@ pub struct Overrides {
     /// `None` defers to dfix.toml.
     pub unsafe_fixes: Option<bool>,
     pub offline: bool,
+    pub update_digests: bool,
 }
 
 impl Overrides {
@@ -36,6 +37,7 @@ impl Overrides {
             ignore: args.ignore.clone(),
             unsafe_fixes: args.unsafe_fixes(),
             offline: args.offline,
+            update_digests: args.update_digests,
         };
         select::validate(&overrides.layer())?;
         Ok(overrides)
@@ -51,8 +53,10 @@ pub struct Settings {
     /// The transforms to run, in registry order.
     pub transforms: Vec<&'static dyn Transform>,
     pub required: Applicability,
-    /// Transforms must not use the network. Not read by any transform yet; kept here so the engine can pass it on.
+    /// Transforms must not use the network.
     pub offline: bool,
+    /// Re-resolve pinned images (`--update-digests` or `update-digests = true`).
+    pub update_digests: bool,
     pub config: Config,
     /// `None` when dfix.toml extends nothing and the built-in tables are used as they are.
     knowledge: Option<Knowledge>,
@@ -114,15 +118,25 @@ impl Settings {
                 .map_err(|source| SettingsError::Knowledge { path: path.clone(), source })?;
             Some(knowledge)
         };
-        Ok(Self { transforms, required, offline: overrides.offline, config, knowledge })
+        let update_digests = overrides.update_digests || config.update_digests.unwrap_or(false);
+        Ok(Self { transforms, required, offline: overrides.offline, update_digests, config, knowledge })
     }
 
     pub fn knowledge(&self) -> &Knowledge {
         self.knowledge.as_ref().unwrap_or_else(|| Knowledge::builtin())
     }
 
-    /// Options for [`engine::fix`].
-    pub fn engine_options<'a>(&'a self, path: &'a std::path::Path) -> engine::Options<'a> {
+    /// Whether `pin-digest` runs, so image digests must be looked up before fixing.
+    pub fn pins_digests(&self) -> bool {
+        self.transforms.iter().any(|t| t.meta().id == "pin-digest")
+    }
+
+    /// Options for [`engine::fix`], with the digests looked up for this file, if any.
+    pub fn engine_options<'a>(
+        &'a self,
+        path: &'a std::path::Path,
+        digests: Option<&'a crate::registry::Resolutions>,
+    ) -> engine::Options<'a> {
         engine::Options {
             transforms: self.transforms.clone(),
             required: self.required,
@@ -131,6 +145,7 @@ impl Settings {
             knowledge: self.knowledge(),
             offline: self.offline,
             path: Some(path),
+            digests,
         }
     }
 }

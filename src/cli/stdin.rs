@@ -7,6 +7,7 @@ use std::path::Path;
 use anyhow::Context;
 
 use crate::cli::args::FixArgs;
+use crate::cli::digests;
 use crate::cli::input::{self, Source};
 use crate::cli::process::fix_source;
 use crate::cli::settings::{Overrides, SettingsCache};
@@ -31,11 +32,13 @@ pub fn run(args: &FixArgs, path: &Path) -> anyhow::Result<ExitStatus> {
         Err(e) => return echo(&mut stdout, &bytes, &[e.to_string()]),
     };
     let source = Source { text, stamp: None };
-    let fixed = fix_source(path, &source, &settings);
+    let lookups = digests::for_text(&settings, source.body());
+    let found = lookups.for_settings(&settings);
+    let fixed = fix_source(path, &source, &settings, found.as_deref());
     let output = fixed.output.as_deref().unwrap_or(&source.text);
     stdout.write_all(output.as_bytes())?;
     stdout.flush()?;
-    for line in fixed.notes.iter().chain(&fixed.errors) {
+    for line in fixed.notes.iter().chain(&lookups.errors).chain(&fixed.errors) {
         let _ = writeln!(stderr, "{line}");
     }
     Ok(if fixed.errors.is_empty() { ExitStatus::Success } else { ExitStatus::Error })

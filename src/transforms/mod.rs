@@ -22,6 +22,7 @@ mod no_sudo;
 mod package_cache;
 mod packages;
 mod run_context;
+pub(crate) mod pin_digest;
 
 /// Everything a transform may read.
 pub struct Context<'a> {
@@ -32,6 +33,8 @@ pub struct Context<'a> {
     pub offline: bool,
     /// The Dockerfile's path, when it has one.
     pub path: Option<&'a std::path::Path>,
+    /// Image digests looked up before fixing (`pin-digest`); `None` when no lookup ran.
+    pub digests: Option<&'a crate::registry::Resolutions>,
 }
 
 /// Static description of a transform, shown by `dfix rules` and `dfix explain`.
@@ -96,6 +99,7 @@ pub(crate) use declare_transform;
 /// All transforms, in the order of the README table and the tie-break order when two fixes start at the same byte:
 /// instruction-level rewrites first (FROM, ENV, LABEL, ADD), then RUN bodies, then user and image changes.
 pub static TRANSFORMS: &[&dyn Transform] = &[
+    &pin_digest::PinDigest,
     &maintainer_label::MaintainerLabel,
     &env_key_value::EnvKeyValue,
     &copy_not_add::CopyNotAdd,

@@ -1,0 +1,2 @@
+from ubuntu:24.04@sha256:11111111aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa as base
+run echo hi

@@ -1,0 +1,2 @@
+FROM busybox
+FROM localhost:5000/team/app

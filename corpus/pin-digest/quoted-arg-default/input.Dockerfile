@@ -1,0 +1,2 @@
+ARG BASE="docker.io/library/debian:12"
+FROM ${BASE}

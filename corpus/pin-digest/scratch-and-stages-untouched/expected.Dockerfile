@@ -1,0 +1,3 @@
+FROM scratch AS base
+COPY a /a
+FROM base

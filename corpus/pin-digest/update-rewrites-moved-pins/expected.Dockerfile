@@ -1,0 +1,3 @@
+FROM python:3.12@sha256:33333333cccccccccccccccccccccccccccccccccccccccccccccccccccccccc AS a
+FROM debian:12@sha256:22222222bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb
+FROM node@sha256:22222222bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb
