@@ -57,7 +57,7 @@ pub enum ResolveError {
     Status { host: String, status: u16, detail: String },
     #[error("{host} answered with something that is not a registry answer: {detail}")]
     Garbage { host: String, detail: String },
-    #[error("TLS with {host} failed: {detail}")]
+    #[error("TLS with {host} failed: {detail} (a private CA goes in `ca-certificates` under [registry] in dfix.toml)")]
     Tls { host: String, detail: String },
     #[error("credentials for {host}: {detail}")]
     Credentials { host: String, detail: String },
@@ -414,6 +414,10 @@ impl Lookup<'_> {
             }
             ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
                 ResolveError::Garbage { host, detail: "the connection closed without an answer".into() }
+            }
+            // rustls reports handshake failures (an untrusted certificate, a plain-HTTP peer) as invalid data.
+            ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::InvalidData && self.endpoint.scheme == "https" => {
+                ResolveError::Tls { host, detail: e.to_string() }
             }
             ureq::Error::Io(e) => ResolveError::Connect { host, detail: e.to_string() },
             ureq::Error::HostNotFound => ResolveError::Connect { host, detail: "host not found".into() },
