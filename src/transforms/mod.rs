@@ -22,7 +22,7 @@ mod no_sudo;
 mod package_cache;
 mod packages;
 mod run_context;
-pub(crate) mod pin_digest;
+pub mod pin_digest;
 
 /// Everything a transform may read.
 pub struct Context<'a> {

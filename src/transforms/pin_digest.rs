@@ -68,7 +68,7 @@ declare_transform! {
 
 /// A reference in the file that a digest can be written into.
 #[derive(Debug, Clone)]
-pub(crate) struct Target {
+pub struct Target {
     pub reference: Reference,
     /// The range reported: the image in FROM.
     pub range: Range<usize>,
@@ -165,7 +165,7 @@ impl Transform for PinDigest {
 
 /// The references a run of the transform on `file` would look up: pinnable images that are not pinned yet (or,
 /// with `update`, pinned ones with a tag), minus those `never-pin` excludes.
-pub(crate) fn wanted(file: &Dockerfile, config: &crate::config::Config, update: bool) -> Vec<Reference> {
+pub fn wanted(file: &Dockerfile, config: &crate::config::Config, update: bool) -> Vec<Reference> {
     targets(file)
         .into_iter()
         .flatten()
@@ -177,7 +177,7 @@ pub(crate) fn wanted(file: &Dockerfile, config: &crate::config::Config, update: 
 }
 
 /// Every FROM that names a registry image, as a target or as the reason it cannot be pinned.
-pub(crate) fn targets(file: &Dockerfile) -> Vec<Result<Target, (Range<usize>, String)>> {
+pub fn targets(file: &Dockerfile) -> Vec<Result<Target, (Range<usize>, String)>> {
     let mut out: Vec<Result<Target, (Range<usize>, String)>> = Vec::new();
     for stage in file.stages() {
         let target = match &stage.base {
