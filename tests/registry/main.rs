@@ -452,3 +452,30 @@ fn stdin_mode_stays_offline_unless_configured() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(out.stdout, format!("FROM {}/edit/app:1@{digest}\n", registry.addr));
 }
+
+#[test]
+fn never_pin_images_are_not_looked_up() {
+    let closed = harness::free_port();
+    let input = format!("FROM 127.0.0.1:{closed}/app:1\nFROM 127.0.0.1:{closed}/other:2\n");
+    let toml = format!("[registry]\nnever-pin = [\"127.0.0.1:{closed}/app\"]\n");
+    let project = Project::new(&input, Some(toml.as_str()));
+    let out = run(project.dfix(&[]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(!out.stderr.contains("/app:1"), "never-pin images get no note: {}", out.stderr);
+    assert!(out.stderr.contains(&format!("`127.0.0.1:{closed}/other:2`: cannot connect")), "{}", out.stderr);
+}
+
+#[test]
+fn a_broken_lock_file_is_an_error_and_is_not_used() {
+    let project = Project::new("FROM python:3.12\n", Some(""));
+    project.write("dfix.lock", "version = 1\n[digests]\n\"docker.io/library/python:3.12\" = \"latest\"\n");
+    let out = run(project.dfix(&["--offline"]));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("dfix.lock: `docker.io/library/python:3.12` = `latest` is not a sha256"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("hint: fix or delete the lock file"), "{}", out.stderr);
+    assert_eq!(project.read("Dockerfile"), "FROM python:3.12\n");
+}
