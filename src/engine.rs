@@ -317,6 +317,7 @@ mod tests {
             knowledge: Knowledge::builtin(),
             offline: true,
             path: None,
+            digests: None,
         };
         fix(source, &options).expect("parses")
     }

@@ -76,6 +76,7 @@ fn check(path: &Path, input: &str) -> Result<(), String> {
         knowledge: Knowledge::builtin(),
         offline: true,
         path: None,
+        digests: None,
     };
     let Ok(outcome) = engine::fix(input, &options) else { return Ok(()) };
     let before = package_words(input);

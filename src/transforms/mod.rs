@@ -21,8 +21,8 @@ mod maintainer_label;
 mod no_sudo;
 mod package_cache;
 mod packages;
-mod run_context;
 pub mod pin_digest;
+mod run_context;
 
 /// Everything a transform may read.
 pub struct Context<'a> {
