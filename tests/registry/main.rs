@@ -268,9 +268,28 @@ fn credentials_and_ca_for_a_tls_registry_with_basic_auth() {
         "#!/bin/sh\nread server\necho \"{\\\"ServerURL\\\":\\\"$server\\\",\\\"Username\\\":\\\"ci\\\",\\\"Secret\\\":\\\"s3cret\\\"}\"\n",
     );
     make_executable(&bin.join("docker-credential-dfixtest"));
-    let path =
-        std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())))
-            .unwrap();
+    let path = std::env::join_paths(
+        std::iter::once(bin.clone()).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
+    )
+    .unwrap();
+    let mut cmd = project.dfix(&["--apply"]);
+    cmd.env("PATH", path);
+    let out = run(cmd);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(project.read("Dockerfile"), format!("FROM registry.test/secure/app:1@{digest}\n"));
+
+    // The same helper as the default store (credsStore).
+    let (project, digest) = secure_project(&registry, true);
+    project.write("docker/config.json", "{\"credsStore\": \"dfixtest\"}");
+    project.write(
+        "bin/docker-credential-dfixtest",
+        &std::fs::read_to_string(bin.join("docker-credential-dfixtest")).unwrap(),
+    );
+    make_executable(&project.path("bin/docker-credential-dfixtest"));
+    let path = std::env::join_paths(
+        std::iter::once(project.path("bin")).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
+    )
+    .unwrap();
     let mut cmd = project.dfix(&["--apply"]);
     cmd.env("PATH", path);
     let out = run(cmd);
