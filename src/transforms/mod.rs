@@ -18,6 +18,7 @@ mod apt_no_recommends;
 mod copy_not_add;
 mod env_key_value;
 mod maintainer_label;
+mod merge_runs;
 mod no_sudo;
 mod package_cache;
 mod packages;
@@ -108,6 +109,7 @@ pub static TRANSFORMS: &[&dyn Transform] = &[
     &apt_cleanup::AptCleanup,
     &apt_no_recommends::AptNoRecommends,
     &package_cache::PackageCache,
+    &merge_runs::MergeRuns,
 ];
 
 /// Find a transform by id or alias (case-insensitive for aliases such as `DL3059`).
