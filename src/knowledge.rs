@@ -197,8 +197,8 @@ pub struct Files {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct Shell {
-    /// Commands that install executables into directories early in `PATH`.
-    pub path_installers: Vec<String>,
+    /// Commands that may install a new copy of themselves earlier in `PATH`.
+    pub self_updating: Vec<String>,
     /// Commands that leave a service or daemon running after they return.
     pub daemon_starters: Vec<String>,
 }
@@ -266,7 +266,7 @@ mod tests {
         let k = Knowledge::builtin();
         assert_eq!(k.package_managers.apt.script_equivalents["install"], "apt-get install");
         assert!(k.files.archive_suffixes.iter().any(|s| s == ".tar.gz"));
-        assert!(k.shell.path_installers.iter().any(|s| s == "pip"));
+        assert!(k.shell.self_updating.iter().any(|s| s == "pip"));
         assert!(k.shell.daemon_starters.iter().any(|s| s == "service"));
     }
 

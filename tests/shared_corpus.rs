@@ -42,6 +42,7 @@ struct Counts {
     parse_errors: usize,
     fixed: usize,
     by_transform: BTreeMap<&'static str, usize>,
+    files_by_transform: BTreeMap<&'static str, usize>,
     failures: Vec<String>,
 }
 
@@ -90,6 +91,7 @@ fn run(required: Applicability, label: &str) {
                     c.fixed = 1;
                     for (t, n) in outcome.applied_by_transform() {
                         *c.by_transform.entry(t).or_default() += n;
+                        *c.files_by_transform.entry(t).or_default() += 1;
                     }
                     let reparsed = Dockerfile::parse(&outcome.output);
                     if let Some(e) = reparsed.errors().first() {
@@ -109,8 +111,9 @@ fn run(required: Applicability, label: &str) {
     });
     let c = counts.into_inner().unwrap();
     common::say(&format!(
-        "shared corpus ({label}): {} files, {} not UTF-8, {} do not parse, {} fixed; fixes by transform: {:?}",
-        c.files, c.not_utf8, c.parse_errors, c.fixed, c.by_transform
+        "shared corpus ({label}): {} files, {} not UTF-8, {} do not parse, {} fixed; fixes by transform: {:?}; \
+         files changed by transform: {:?}",
+        c.files, c.not_utf8, c.parse_errors, c.fixed, c.by_transform, c.files_by_transform
     ));
     assert!(c.files > 0, "the corpus has no files");
     assert!(c.failures.is_empty(), "{} failures:\n{}", c.failures.len(), c.failures.join("\n"));
@@ -124,6 +127,9 @@ fn merge(into: &Mutex<Counts>, c: Counts) {
     all.fixed += c.fixed;
     for (t, n) in c.by_transform {
         *all.by_transform.entry(t).or_default() += n;
+    }
+    for (t, n) in c.files_by_transform {
+        *all.files_by_transform.entry(t).or_default() += n;
     }
     all.failures.extend(c.failures);
 }

@@ -554,7 +554,12 @@ impl ShellScript {
             if child.kind().ends_with("redirect") {
                 continue;
             }
-            words.push(self.word(child));
+            let mut word = self.word(child);
+            // The keyword itself (`export`, `local`, `unset`...).
+            if !child.is_named() {
+                word.value = Some(word.raw.clone());
+            }
+            words.push(word);
         }
         words
     }
@@ -906,6 +911,7 @@ mod tests {
         assert!(enables("$RUN x"));
         assert!(!enables("set -x; set -o pipefail; set +e; set -- -e; set +o errexit"));
         assert!(!enables("trap 'x' EXIT && echo -e x"));
+        assert!(!enables("export A=\"$(echo b)\"; local c; unset d; readonly e"));
 
         let neutral = |s: &str| script(s).is_errexit_neutral();
         assert!(neutral("a && b | c && ! d > log 2>&1 && X=$(e && f) && export Y=1"));

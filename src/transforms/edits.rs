@@ -126,10 +126,9 @@ pub struct JoinBody<'a> {
     changes_state: bool,
     /// It may run with `errexit` on and would behave differently where the shell ignores `errexit`.
     needs_errexit: bool,
-    /// It runs a command that may install executables early in `PATH`.
-    installs: bool,
-    /// Commands it runs by a `PATH` search in its own shell.
-    hashed: Vec<String>,
+    /// Commands it runs by a `PATH` search in its own shell that may install a new copy of themselves, when it may
+    /// update one of them (an argument names such a tool, or is `self`, `self-update` or `--system`).
+    hashed_self_updating: Vec<String>,
     /// All commands it runs.
     runs: Vec<String>,
     shell: Option<usize>,
@@ -190,11 +189,11 @@ impl<'a> JoinBody<'a> {
             ends_with_semicolon: last.terminator == Terminator::Semicolon,
             changes_state: !script.state_changes().is_empty(),
             needs_errexit: (errexit_shell || script.may_enable_errexit()) && !script.is_errexit_neutral(),
-            installs: commands
-                .iter()
-                .filter_map(unwrapped)
-                .any(|n| knowledge.shell.path_installers.contains(&basename(&n))),
-            hashed: script.hashed_commands(),
+            hashed_self_updating: if updates_a_tool(&commands, knowledge) {
+                script.hashed_commands().into_iter().filter(|c| knowledge.shell.self_updating.contains(c)).collect()
+            } else {
+                Vec::new()
+            },
             runs: script.command_names(),
             shell: file.shell_instruction(instr.index).map(|s| s.index),
         })
@@ -272,8 +271,9 @@ pub fn join_edits(file: &Dockerfile, chain: &[JoinBody<'_>]) -> Vec<Edit> {
     for (k, body) in chain.iter().enumerate() {
         let later = &chain[k + 1..];
         // What the body did to the shell must not reach the bodies after it: a subshell keeps it.
-        let leaks = body.changes_state
-            || (body.installs && body.hashed.iter().any(|c| later.iter().any(|b| b.runs.contains(c))));
+        // So must where it found a command that may have installed a new copy of itself.
+        let leaks =
+            body.changes_state || body.hashed_self_updating.iter().any(|c| later.iter().any(|b| b.runs.contains(c)));
         let (open, close) = if k < last && leaks {
             ("( ", " )")
         } else if body.group {
@@ -310,6 +310,15 @@ pub fn join_edits(file: &Dockerfile, chain: &[JoinBody<'_>]) -> Vec<Edit> {
         }
     }
     edits
+}
+
+/// Whether an argument of a command names a tool that can update itself, possibly with a version (`pip`,
+/// `npm@latest`, `pip==24.0`), or asks a tool to update itself (`self`, `self-update`, `--system`).
+fn updates_a_tool(commands: &[crate::syntax::Command], knowledge: &Knowledge) -> bool {
+    commands.iter().flat_map(|c| c.args()).filter_map(|w| w.value.as_deref()).any(|arg| {
+        let name = arg.split(['=', '<', '>', '@', '~', '!', '[']).next().unwrap_or(arg);
+        matches!(arg, "self" | "self-update" | "--system") || knowledge.shell.self_updating.iter().any(|t| t == name)
+    })
 }
 
 /// Whether the file's RUN continuations put `&&` at the end of a line (`a && \`) rather than at the start of the
@@ -439,5 +448,102 @@ mod tests {
     fn literal_quoting() {
         assert_eq!(double_quote_literal(r#"Jo "J" $HOME \x"#, '\\'), r#""Jo \"J\" \$HOME \\x""#);
         assert_eq!(double_quote_literal("a$b", '`'), "\"a`$b\"");
+    }
+    fn join(src: &str) -> Result<String, JoinRefusal> {
+        let file = Dockerfile::parse(src);
+        assert!(file.errors().is_empty(), "{:?}", file.errors());
+        let runs: Vec<&Instruction> = file
+            .instructions()
+            .iter()
+            .filter(|i| !matches!(i.kind, InstructionKind::From | InstructionKind::Shell))
+            .collect();
+        let edits = join_run_chain(&file, Knowledge::builtin(), &runs)?;
+        let mut edits: Vec<&Edit> = edits.iter().collect();
+        edits.sort_by_key(|e| (e.start(), e.end()));
+        Ok(crate::fix::apply_edits(src, &edits))
+    }
+
+    #[test]
+    fn join_runs_follows_the_file() {
+        assert_eq!(join("FROM a\nRUN a\nRUN b\n").unwrap(), "FROM a\nRUN a \\\n    && b\n");
+        assert_eq!(
+            join("FROM a\r\nRUN x && \\\r\n\ty\r\n\r\n# c\r\nRUN cd /; b\r\n").unwrap(),
+            "FROM a\r\nRUN x && \\\r\n\ty && \\\r\n# c\r\n\t{ cd /; b; }\r\n"
+        );
+        assert_eq!(
+            join("FROM a\nRUN cd /x\nRUN a || b\nRUN c;\n").unwrap(),
+            "FROM a\nRUN ( cd /x ) \\\n    && { a || b; } \\\n    && { c; }\n"
+        );
+        let file = Dockerfile::parse("FROM a\nRUN a\nRUN b\n");
+        let i = file.instructions();
+        let edits = join_runs(&file, Knowledge::builtin(), &i[1], &i[2]).unwrap();
+        assert_eq!(edits.len(), 2);
+    }
+
+    #[test]
+    fn join_refusals() {
+        use JoinRefusal::*;
+        let refused = |src: &str| join(src).unwrap_err();
+        assert_eq!(refused("FROM a\nRUN [\"a\"]\nRUN b\n"), ExecForm);
+        assert_eq!(refused("FROM a\nRUN <<EOF\na\nEOF\nRUN b\n"), Heredoc);
+        assert_eq!(refused("# escape=`\nFROM a\nRUN a\nRUN b\n"), Windows);
+        assert_eq!(refused("FROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nRUN a\nRUN b\n"), Windows);
+        assert_eq!(
+            refused("FROM a\nSHELL [\"pwsh\", \"-c\"]\nRUN a\nRUN b\n").to_string(),
+            "SHELL [\"pwsh\", \"-c\"] is not a POSIX shell dfix knows"
+        );
+        assert_eq!(refused("FROM a\nRUN a 'b\nRUN b\n"), Unparsed);
+        assert_eq!(refused("FROM a\nRUN a # c\nRUN b\n"), Comment);
+        assert_eq!(refused("FROM a\nRUN a || exit 0\nRUN b\n"), Flow(FlowKind::Exit));
+        assert_eq!(refused("FROM a\nRUN a\nRUN exec b\n"), Flow(FlowKind::Exec));
+        assert_eq!(refused("FROM a\nRUN a &\nRUN b\n"), Flow(FlowKind::Background));
+        assert_eq!(refused("FROM a\nRUN sudo service x start\nRUN b\n"), Daemon("service".into()));
+        assert_eq!(refused("FROM a\nRUN a\nENV X=1\nRUN b\n"), NotRun);
+        assert_eq!(refused("FROM a\nRUN --network=none a\nRUN b\n"), Flags);
+        assert_eq!(
+            refused("FROM a\nRUN --mount=type=tmpfs,target=/t a\nRUN --mount=type=tmpfs,target=/t b\n"),
+            WritableMount
+        );
+        assert_eq!(refused("FROM a\nRUN set -e; a; b\nRUN c\n"), Errexit);
+        assert_eq!(
+            refused("FROM a\nSHELL [\"/bin/sh\", \"-ec\"]\nRUN a; b\nRUN c\n").to_string(),
+            "SHELL [\"/bin/sh\", \"-ec\"] is not a POSIX shell dfix knows"
+        );
+        assert_eq!(refused("FROM a\nSHELL [\"/bin/sh\", \"-e\", \"-c\"]\nRUN a; b\nRUN c\n"), Errexit);
+        assert!(join("FROM a\nSHELL [\"/bin/sh\", \"-e\", \"-c\"]\nRUN a && b\nRUN c; d\n").is_ok());
+        assert!(join("FROM a\nRUN --mount=type=cache,target=/c a\nRUN --mount=type=cache,target=/c b\n").is_ok());
+    }
+
+    #[test]
+    fn posix_shells() {
+        let errexit = |shell: &str| {
+            let file = Dockerfile::parse(&format!("FROM a\nSHELL {shell}\nRUN x\n"));
+            posix_shell(&file, &file.instructions()[2])
+        };
+        assert_eq!(errexit(r#"["/bin/bash", "-o", "pipefail", "-c"]"#), Ok(false));
+        assert_eq!(errexit(r#"["/bin/bash", "-euxo", "pipefail", "-c"]"#), Ok(true));
+        assert_eq!(errexit(r#"["/bin/sh", "-o", "errexit", "-c"]"#), Ok(true));
+        assert_eq!(errexit(r#"["/bin/busybox", "sh", "-c"]"#), Ok(false));
+        assert_eq!(errexit(r#"["bash", "--login", "+e", "-c"]"#), Ok(false));
+        for unknown in [
+            r#"["zsh", "-c"]"#,
+            r#"["bash", "-i", "-c"]"#,
+            r#"["bash", "-c", "-e"]"#,
+            r#"["cmd", "/S", "/C"]"#,
+            "/bin/sh -c",
+        ] {
+            assert!(matches!(errexit(unknown), Err(JoinRefusal::UnknownShell(_))), "{unknown}");
+        }
+    }
+
+    #[test]
+    fn writable_mounts() {
+        assert!(is_writable_mount("type=tmpfs,target=/t"));
+        assert!(is_writable_mount("target=/src,rw"));
+        assert!(is_writable_mount("type=bind,target=/src,readwrite=true"));
+        assert!(!is_writable_mount("type=bind,target=/src"));
+        assert!(!is_writable_mount("type=bind,target=/src,rw=false"));
+        assert!(!is_writable_mount("type=cache,target=/c"));
+        assert!(!is_writable_mount("type=secret,id=x"));
     }
 }

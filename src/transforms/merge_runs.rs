@@ -41,9 +41,10 @@ declare_transform! {
     ///   stages built on Windows images are skipped.
     /// - State does not leak: a body that changes the shell's state (`cd`, `export`, `set`, `umask`, `ulimit`,
     ///   `source`/`.`, `alias`, functions, assignments, `trap`, `read`, `eval`...) runs in a subshell `( ... )`
-    ///   when another body follows it. So does a body that runs an installer (`pip`, `npm`, `gem`...; the
-    ///   `path-installers` table) and a command a later body runs again, because the shell remembers where it
-    ///   found a command and would not see a new copy installed earlier in `PATH`.
+    ///   when another body follows it. So does a body that may update a tool it runs (`pip install --upgrade
+    ///   pip`, `npm install -g npm`, `gem update --system`; the `self-updating` table) when a later body runs that
+    ///   tool again: the shell remembers where it found a command, and would run the old copy instead of the new
+    ///   one installed earlier in `PATH`.
     /// - The exit status does not change: a body with top-level `;`, `||` or newlines is grouped `{ ...; }`, so
     ///   `&&` joins whole bodies. A body that may turn on `errexit` (`set -e`, an ERR trap, or a SHELL with `-e`)
     ///   only comes last, unless it is a plain `&&` chain of simple commands, because the shell ignores `errexit`
@@ -60,7 +61,7 @@ declare_transform! {
     /// indentation of its continuation lines, `&&` at the start of a line unless the file puts it at the end.
     ///
     /// ## Knowledge
-    /// `transforms/shell.toml`: `path-installers`, `daemon-starters`.
+    /// `transforms/shell.toml`: `self-updating`, `daemon-starters`.
     ///
     /// ## References
     /// - hadolint DL3059

@@ -1,0 +1,3 @@
+FROM debian:bookworm
+ONBUILD RUN echo one
+ONBUILD RUN echo two

@@ -1,0 +1,6 @@
+# syntax=docker/dockerfile:1
+FROM golang:1.22
+RUN --mount=type=cache,target=/go/pkg/mod --mount=type=secret,id=netrc go mod download \
+    && go build ./...
+RUN --network=none go vet ./... \
+    && go test ./...

@@ -1,0 +1,3 @@
+FROM debian:bookworm
+RUN make # builds everything
+RUN make install
