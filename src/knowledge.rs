@@ -201,6 +201,8 @@ pub struct Shell {
     pub self_updating: Vec<String>,
     /// Commands that leave a service or daemon running after they return.
     pub daemon_starters: Vec<String>,
+    /// Comment prefixes that address a tool about the next instruction.
+    pub pragma_comments: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -1,9 +1,9 @@
 //! `merge-runs` does not change what a build does. Generated sequences of RUN bodies (built from `echo`, `mkdir`,
 //! `cd`, `export`, assignments, `true`, `false`, `touch`, `set -e`, `exit`, with `;`, `&&`, `||`, subshells and
-//! groups) are put in a Dockerfile and fixed by the real engine with `merge-runs` alone. The RUN bodies before and
-//! after are then run like a build runs them: each in a fresh `/bin/sh -c`, in order, stopping at the first that
-//! fails, all in one fresh temporary directory. Both must succeed or fail alike, print the same output and leave the
-//! same files.
+//! groups) are put in a Dockerfile, sometimes under `SHELL ["/bin/sh", "-e", "-c"]`, and fixed by the real engine
+//! with `merge-runs` alone. The RUN bodies before and after are then run like a build runs them: each in a fresh
+//! `/bin/sh [-e] -c`, in order, stopping at the first that fails, all in one fresh temporary directory. Both must
+//! succeed or fail alike, print the same output and leave the same files.
 
 use std::path::Path;
 use std::process::Command;
@@ -54,8 +54,9 @@ fn gap() -> impl Strategy<Value = &'static str> {
     prop_oneof![6 => Just(""), 1 => Just("\n"), 1 => Just("# a comment\n")]
 }
 
-fn sequence() -> impl Strategy<Value = Vec<(&'static str, String)>> {
-    prop::collection::vec((gap(), body()), 2..=4)
+/// Whether the SHELL runs with `errexit`, and the bodies.
+fn sequence() -> impl Strategy<Value = (bool, Vec<(&'static str, String)>)> {
+    (prop::bool::weighted(0.25), prop::collection::vec((gap(), body()), 2..=4))
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -66,13 +67,13 @@ struct Build {
 }
 
 /// Run the bodies as a build runs RUN instructions, in a fresh directory.
-fn build(bodies: &[String]) -> Build {
+fn build(errexit: bool, bodies: &[String]) -> Build {
     let dir = tempfile::tempdir().expect("temporary directory");
     let mut stdout = String::new();
     let mut succeeded = true;
     for body in bodies {
         let out = Command::new("/bin/sh")
-            .arg("-c")
+            .args(if errexit { &["-e", "-c"][..] } else { &["-c"][..] })
             .arg(body)
             .current_dir(dir.path())
             .env_clear()
@@ -127,8 +128,11 @@ fn merged_bodies_build_the_same() {
     let mut runner = TestRunner::new_with_rng(runner_config, TestRng::deterministic_rng(RngAlgorithm::ChaCha));
     let merged_cases = std::cell::Cell::new(0usize);
     let joined_bodies = std::cell::Cell::new(0usize);
-    let result = runner.run(&sequence(), |runs| {
+    let result = runner.run(&sequence(), |(errexit, runs)| {
         let mut source = String::from("FROM scratch\n");
+        if errexit {
+            source.push_str("SHELL [\"/bin/sh\", \"-e\", \"-c\"]\n");
+        }
         for (gap, body) in &runs {
             source.push_str(gap);
             source.push_str(&format!("RUN {body}\n"));
@@ -143,7 +147,7 @@ fn merged_bodies_build_the_same() {
         }
         let again = engine::fix(&outcome.output, &options).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
         prop_assert_eq!(&again.output, &outcome.output, "not idempotent");
-        let (separate, merged) = (build(&before), build(&after));
+        let (separate, merged) = (build(errexit, &before), build(errexit, &after));
         prop_assert_eq!(separate, merged, "\n--- input\n{}--- output\n{}", source, outcome.output);
         Ok(())
     });

@@ -83,6 +83,8 @@ pub enum JoinRefusal {
     Layout,
     /// Something other than comments and blank lines between the instructions, or another stage.
     Apart,
+    /// A comment between the instructions addresses a tool about the next instruction (`# hadolint ignore=...`).
+    Pragma,
     /// The instructions have different flags.
     Flags,
     /// A mount whose writes each RUN discards (`type=tmpfs`, a read-write bind mount).
@@ -107,6 +109,7 @@ impl std::fmt::Display for JoinRefusal {
             JoinRefusal::Daemon(name) => write!(f, "`{name}` may leave a service running into the next body"),
             JoinRefusal::Layout => f.write_str("the instruction's lines cannot be joined"),
             JoinRefusal::Apart => f.write_str("the instructions are not consecutive in one stage"),
+            JoinRefusal::Pragma => f.write_str("a comment between them is addressed to a tool"),
             JoinRefusal::Flags => f.write_str("the instructions have different flags"),
             JoinRefusal::WritableMount => f.write_str("a writable mount is discarded after each RUN"),
             JoinRefusal::Errexit => f.write_str("the shell body relies on `set -e`, which `&&` would turn off"),
@@ -205,15 +208,23 @@ impl<'a> JoinBody<'a> {
     }
 
     /// Whether `next` is the RUN right after this one and can run in the same shell.
-    pub fn can_join(&self, file: &Dockerfile, next: &JoinBody<'_>) -> Result<(), JoinRefusal> {
+    pub fn can_join(&self, file: &Dockerfile, knowledge: &Knowledge, next: &JoinBody<'_>) -> Result<(), JoinRefusal> {
         let (a, b) = (self.instr, next.instr);
         if b.index != a.index + 1 || a.stage != b.stage || self.shell != next.shell {
             return Err(JoinRefusal::Apart);
         }
         let between = file.next_line_start(a.range.end)..file.line_start(b.range.start);
-        let only_comments = file.text(between).lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'));
+        let only_comments =
+            file.text(between.clone()).lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'));
         if !only_comments {
             return Err(JoinRefusal::Apart);
+        }
+        let pragma = file.text(between.clone()).lines().any(|l| {
+            let text = l.trim_start().trim_start_matches('#').trim_start().to_ascii_lowercase();
+            knowledge.shell.pragma_comments.iter().any(|p| text.starts_with(&p.to_ascii_lowercase()))
+        });
+        if pragma {
+            return Err(JoinRefusal::Pragma);
         }
         let flags = |i: &Instruction| i.flags.iter().map(|f| file.text(f.range.clone())).collect::<Vec<_>>();
         if flags(a) != flags(b) {
@@ -255,7 +266,7 @@ pub fn join_run_chain(
     let bodies = runs.iter().map(|i| JoinBody::new(file, knowledge, i)).collect::<Result<Vec<_>, _>>()?;
     for pair in bodies.windows(2) {
         pair[0].can_precede()?;
-        pair[0].can_join(file, &pair[1])?;
+        pair[0].can_join(file, knowledge, &pair[1])?;
     }
     Ok(join_edits(file, &bodies))
 }
@@ -500,6 +511,7 @@ mod tests {
         assert_eq!(refused("FROM a\nRUN sudo service x start\nRUN b\n"), Daemon("service".into()));
         assert_eq!(refused("FROM a\nRUN a\nENV X=1\nRUN b\n"), NotRun);
         assert_eq!(refused("FROM a\nRUN --network=none a\nRUN b\n"), Flags);
+        assert_eq!(refused("FROM a\nRUN a\n# why\n#  Hadolint ignore=DL3008\nRUN b\n"), Pragma);
         assert_eq!(
             refused("FROM a\nRUN --mount=type=tmpfs,target=/t a\nRUN --mount=type=tmpfs,target=/t b\n"),
             WritableMount

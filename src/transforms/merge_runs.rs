@@ -49,6 +49,8 @@ declare_transform! {
     ///   `&&` joins whole bodies. A body that may turn on `errexit` (`set -e`, an ERR trap, or a SHELL with `-e`)
     ///   only comes last, unless it is a plain `&&` chain of simple commands, because the shell ignores `errexit`
     ///   on the left of `&&`.
+    /// - A comment between them that addresses a tool about the next instruction (`# hadolint ignore=...`; the
+    ///   `pragma-comments` table) prevents the join.
     /// - A body with `exit`, `return`, `exec`, a background job (`&`, `coproc`), a service start (`service`,
     ///   `/etc/init.d/...`; the `daemon-starters` table) or a `#` comment is not joined.
     ///
@@ -61,7 +63,7 @@ declare_transform! {
     /// indentation of its continuation lines, `&&` at the start of a line unless the file puts it at the end.
     ///
     /// ## Knowledge
-    /// `transforms/shell.toml`: `self-updating`, `daemon-starters`.
+    /// `transforms/shell.toml`: `self-updating`, `daemon-starters`, `pragma-comments`.
     ///
     /// ## References
     /// - hadolint DL3059
@@ -101,7 +103,7 @@ impl Transform for MergeRuns {
                     break;
                 }
                 let Ok(body) = JoinBody::new(file, cx.knowledge, next) else { break };
-                if last.can_join(file, &body).is_err() {
+                if last.can_join(file, cx.knowledge, &body).is_err() {
                     break;
                 }
                 chain.push(body);
