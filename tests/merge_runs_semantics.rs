@@ -112,6 +112,9 @@ fn run_bodies(source: &str) -> Vec<String> {
     file.instructions().iter().filter(|i| i.kind == InstructionKind::Run).map(|i| i.args.as_str().to_string()).collect()
 }
 
+/// Generated cases: a few hundred keep the test to seconds.
+const CASES: u32 = 300;
+
 #[test]
 fn merged_bodies_build_the_same() {
     let config = Config::default();
@@ -124,7 +127,7 @@ fn merged_bodies_build_the_same() {
         offline: true,
         path: None,
     };
-    let runner_config = RunnerConfig { cases: 300, failure_persistence: None, ..RunnerConfig::default() };
+    let runner_config = RunnerConfig { cases: CASES, failure_persistence: None, ..RunnerConfig::default() };
     let mut runner = TestRunner::new_with_rng(runner_config, TestRng::deterministic_rng(RngAlgorithm::ChaCha));
     let merged_cases = std::cell::Cell::new(0usize);
     let joined_bodies = std::cell::Cell::new(0usize);
@@ -156,6 +159,6 @@ fn merged_bodies_build_the_same() {
     }
     // The test proves something only if most cases were merged at all.
     let (merged, joined) = (merged_cases.get(), joined_bodies.get());
-    eprintln!("merge-runs semantics: {merged} of 300 generated files merged, {joined} RUN bodies joined");
-    assert!(merged >= 150, "only {merged} of 300 generated files were merged");
+    eprintln!("merge-runs semantics: {merged} of {CASES} generated files merged, {joined} RUN bodies joined");
+    assert!(merged as u32 >= CASES / 2, "only {merged} of {CASES} generated files were merged");
 }
