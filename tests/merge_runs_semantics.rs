@@ -126,6 +126,7 @@ fn merged_bodies_build_the_same() {
         knowledge: Knowledge::builtin(),
         offline: true,
         path: None,
+        digests: None,
     };
     let runner_config = RunnerConfig { cases: CASES, failure_persistence: None, ..RunnerConfig::default() };
     let mut runner = TestRunner::new_with_rng(runner_config, TestRng::deterministic_rng(RngAlgorithm::ChaCha));

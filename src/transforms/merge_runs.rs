@@ -175,6 +175,7 @@ mod tests {
             knowledge: Knowledge::builtin(),
             offline: true,
             path: None,
+            digests: None,
         };
         let input = format!("FROM debian\n{}", blocks[0]);
         let outcome = engine::fix(&input, &options).unwrap();
