@@ -37,6 +37,10 @@ pub struct Config {
     pub extend_select: Vec<String>,
     #[serde(default)]
     pub ignore: Vec<String>,
+    /// How package caches are kept out of images: `"cleanup"` (default) or `"mount"` (BuildKit cache mounts);
+    /// `[transforms.<id>] cache` overrides it for one transform.
+    #[serde(default)]
+    pub cache: Option<toml::Value>,
     /// Options per transform id.
     #[serde(default)]
     pub transforms: BTreeMap<String, toml::Table>,

@@ -400,9 +400,14 @@ pub enum CacheMode {
 }
 
 /// The cache mode configured for a transform; an error message naming the setting when it is not a known value.
+/// The per-transform `[transforms.<id>] cache` wins over the top-level `cache`.
 pub fn cache_mode(config: &crate::config::Config, id: &str) -> Result<CacheMode, String> {
-    let Some(value) = config.transform(id).and_then(|t| t.get("cache")) else {
-        return Ok(CacheMode::Cleanup);
+    let (value, key) = match config.transform(id).and_then(|t| t.get("cache")) {
+        Some(v) => (v, format!("transforms.{id}.cache")),
+        None => match &config.cache {
+            Some(v) => (v, "cache".to_string()),
+            None => return Ok(CacheMode::Cleanup),
+        },
     };
     match value.as_str() {
         Some("cleanup") => Ok(CacheMode::Cleanup),
@@ -410,7 +415,7 @@ pub fn cache_mode(config: &crate::config::Config, id: &str) -> Result<CacheMode,
         _ => {
             let file = config.path.as_ref().map_or("dfix.toml".to_string(), |p| p.display().to_string());
             Err(format!(
-                "{file}: `transforms.{id}.cache` is {value}; it must be \"cleanup\" or \"mount\" (no fixes from {id} until it is)"
+                "{file}: `{key}` is {value}; it must be \"cleanup\" or \"mount\" (no fixes from {id} until it is)"
             ))
         }
     }
@@ -529,6 +534,12 @@ mod tests {
         let bad = Config::from_str("[transforms.apt-cleanup]\ncache = \"mnt\"\n", path).unwrap();
         let err = cache_mode(&bad, "apt-cleanup").unwrap_err();
         assert!(err.contains("repo/dfix.toml") && err.contains("transforms.apt-cleanup.cache"), "{err}");
+        let top =
+            Config::from_str("cache = \"mount\"\n[transforms.package-cache]\ncache = \"cleanup\"\n", path).unwrap();
+        assert_eq!(cache_mode(&top, "apt-cleanup"), Ok(CacheMode::Mount));
+        assert_eq!(cache_mode(&top, "package-cache"), Ok(CacheMode::Cleanup));
+        let bad_top = Config::from_str("cache = 1\n", path).unwrap();
+        assert!(cache_mode(&bad_top, "package-cache").unwrap_err().contains("`cache` is 1"));
     }
 
     #[test]
