@@ -14,6 +14,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("files", include_str!("../transforms/files.toml")),
     ("users", include_str!("../transforms/users.toml")),
     ("shell", include_str!("../transforms/shell.toml")),
+    ("images", include_str!("../transforms/images.toml")),
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -23,6 +24,7 @@ pub struct Knowledge {
     pub files: Files,
     pub users: Users,
     pub shell: Shell,
+    pub images: Images,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -209,7 +211,7 @@ pub struct Shell {
 pub enum KnowledgeError {
     #[error("knowledge table `{table}`: {message}")]
     Invalid { table: String, message: String },
-    #[error("unknown knowledge table `{0}` (known: package-managers, files, shell, users)")]
+    #[error("unknown knowledge table `{0}` (known: package-managers, files, shell, users, images)")]
     UnknownTable(String),
 }
 
@@ -240,9 +242,11 @@ impl Knowledge {
             }
             all.insert(name.to_string(), toml::Value::Table(table));
         }
-        toml::Value::Table(all)
-            .try_into()
-            .map_err(|e: toml::de::Error| KnowledgeError::Invalid { table: "knowledge".into(), message: e.to_string() })
+        let knowledge: Knowledge = toml::Value::Table(all).try_into().map_err(|e: toml::de::Error| {
+            KnowledgeError::Invalid { table: "knowledge".into(), message: e.to_string() }
+        })?;
+        knowledge.images.validate().map_err(|message| KnowledgeError::Invalid { table: "images".into(), message })?;
+        Ok(knowledge)
     }
 }
 
@@ -257,6 +261,174 @@ fn merge(base: &mut toml::Table, extra: &toml::Table) {
             }
         }
     }
+}
+
+/// `transforms/images.toml`: base image families, the users images ship, and images that must stay root.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Images {
+    /// Family name -> how to create a user in it.
+    pub families: BTreeMap<String, Family>,
+    /// In order: for each property, the last matching rule that sets it wins.
+    #[serde(default)]
+    pub rules: Vec<ImageRule>,
+    /// Command in RUN -> the family it shows, for images no rule knows.
+    #[serde(default)]
+    pub package_managers: BTreeMap<String, String>,
+    pub privileges: Privileges,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Family {
+    /// Shell commands joined with ` && `, with `{user}`, `{uid}` and `{gid}` placeholders. `None`: no shell.
+    pub create: Option<String>,
+    pub user: Option<String>,
+    pub uid: Option<u32>,
+    pub gid: Option<u32>,
+    /// Why images of this family are not switched to another user.
+    pub skip: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ImageRule {
+    /// Pattern for the repository as written in FROM (`python`, `gcr.io/distroless/*`); `*` matches any text.
+    pub repository: String,
+    /// Pattern for the tag (`latest` when the reference has none).
+    pub tag: Option<String>,
+    pub family: Option<String>,
+    pub user: Option<String>,
+    pub uid: Option<u32>,
+    pub gid: Option<u32>,
+    pub runs_as: Option<String>,
+    pub skip: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Privileges {
+    /// Commands in ENTRYPOINT or CMD that show the container starts as root by design.
+    pub entrypoint: Vec<String>,
+    /// Commands installed or used in RUN that show the same.
+    pub run: Vec<String>,
+    /// STOPSIGNAL values of init systems.
+    pub stop_signals: Vec<String>,
+}
+
+/// A non-root user an image ships.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShippedUser<'a> {
+    pub name: Option<&'a str>,
+    pub uid: u32,
+    pub gid: u32,
+}
+
+/// What the rules say about one image reference.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImageFacts<'a> {
+    pub family: Option<&'a str>,
+    pub user: Option<ShippedUser<'a>>,
+    /// The default user when a rule says it is not root.
+    pub runs_as: Option<&'a str>,
+    pub skip: Option<&'a str>,
+}
+
+impl Images {
+    /// The facts about `repository:tag` (repository as written in FROM without Docker Hub's `library/`).
+    pub fn lookup(&self, repository: &str, tag: &str) -> ImageFacts<'_> {
+        let mut facts = ImageFacts::default();
+        let (mut family, mut user, mut runs_as, mut skip) = (false, false, false, false);
+        for rule in self.rules.iter().rev() {
+            if family && user && runs_as && skip {
+                break;
+            }
+            if !glob_match(&rule.repository, repository) || !rule.tag.as_deref().is_none_or(|t| glob_match(t, tag)) {
+                continue;
+            }
+            if !family && let Some(f) = &rule.family {
+                facts.family = Some(f);
+                family = true;
+            }
+            if !user && let (Some(uid), Some(gid)) = (rule.uid, rule.gid) {
+                facts.user = Some(ShippedUser { name: rule.user.as_deref(), uid, gid });
+                user = true;
+            }
+            if !runs_as && let Some(r) = &rule.runs_as {
+                facts.runs_as = (!is_root_user(r)).then_some(r.as_str());
+                runs_as = true;
+            }
+            if !skip && let Some(s) = &rule.skip {
+                facts.skip = Some(s);
+                skip = true;
+            }
+        }
+        facts
+    }
+
+    /// Rules name known families, families create users with known placeholders, users have both ids.
+    fn validate(&self) -> Result<(), String> {
+        for (name, family) in &self.families {
+            if let Some(create) = &family.create {
+                let rest = create.replace("{user}", "").replace("{uid}", "").replace("{gid}", "");
+                if rest.contains(['{', '}']) {
+                    return Err(format!("families.{name}.create: only {{user}}, {{uid}} and {{gid}} can be replaced"));
+                }
+            }
+            if (family.uid.is_some() || family.user.is_some()) != family.gid.is_some() {
+                return Err(format!("families.{name}: a shipped user needs both `uid` and `gid`"));
+            }
+        }
+        for (i, rule) in self.rules.iter().enumerate() {
+            if let Some(f) = &rule.family
+                && !self.families.contains_key(f)
+            {
+                return Err(format!("rule {} (`{}`) names the unknown family `{f}`", i + 1, rule.repository));
+            }
+            if rule.uid.is_some() != rule.gid.is_some() || (rule.user.is_some() && rule.uid.is_none()) {
+                return Err(format!(
+                    "rule {} (`{}`): a shipped user needs both `uid` and `gid`",
+                    i + 1,
+                    rule.repository
+                ));
+            }
+        }
+        for (command, f) in &self.package_managers {
+            if !self.families.contains_key(f) {
+                return Err(format!("package-managers.{command} names the unknown family `{f}`"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether a USER value means root: `root`, `0`, or either with a group.
+pub fn is_root_user(user: &str) -> bool {
+    let name = user.split(':').next().unwrap_or(user).trim();
+    name == "root" || name == "0"
+}
+
+/// `*` matches any text (also `/`); everything else is compared without case.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let (p, t) = (pattern.as_bytes(), text.as_bytes());
+    let (mut pi, mut ti) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        if pi < p.len() && p[pi] == b'*' {
+            star = Some((pi, ti));
+            pi += 1;
+        } else if pi < p.len() && p[pi].eq_ignore_ascii_case(&t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if let Some((sp, st)) = star {
+            pi = sp + 1;
+            ti = st + 1;
+            star = Some((sp, st + 1));
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == b'*')
 }
 
 #[cfg(test)]
@@ -283,5 +455,55 @@ mod tests {
         assert_eq!(k.package_managers.apt.script_equivalents["moo"], "apt-get moo");
         let bad: toml::Table = "[nope]\nx = 1\n".parse().unwrap();
         assert!(Knowledge::with_extensions(&bad).is_err());
+    }
+
+    #[test]
+    fn image_rules_resolve_by_repository_then_tag() {
+        let images = &Knowledge::builtin().images;
+        let family = |repo: &str, tag: &str| images.lookup(repo, tag).family;
+        assert_eq!(family("python", "3.12-slim"), Some("debian"));
+        assert_eq!(family("python", "3.12-alpine3.19"), Some("alpine"));
+        assert_eq!(family("python", "3.12-windowsservercore-ltsc2022"), Some("windows"));
+        assert_eq!(family("eclipse-temurin", "21-jre-ubi9-minimal"), Some("rhel-minimal"));
+        assert_eq!(family("eclipse-temurin", "21-jre"), Some("ubuntu"));
+        assert_eq!(family("nginx", "alpine-slim"), Some("alpine"));
+        assert_eq!(family("oraclelinux", "9-slim"), Some("rhel-minimal"));
+        assert_eq!(family("mcr.microsoft.com/dotnet/aspnet", "8.0-jammy-chiseled"), Some("distroless"));
+        assert_eq!(family("gcr.io/distroless/static-debian12", "nonroot"), Some("distroless"));
+        assert_eq!(family("someone/private", "1.0"), None);
+        let node = images.lookup("node", "20-alpine");
+        assert_eq!((node.family, node.user.map(|u| (u.name, u.uid))), (Some("alpine"), Some((Some("node"), 1000))));
+        assert_eq!(images.lookup("bitnami/redis", "7.2").runs_as, Some("1001"));
+        assert_eq!(images.lookup("bitnami/minideb", "bookworm").runs_as, None);
+        assert_eq!(images.lookup("gcr.io/distroless/base", "debug-nonroot").runs_as, Some("65532"));
+        assert!(images.lookup("postgres", "16").skip.is_some());
+        assert!(images.lookup("php", "8.3-fpm-alpine").skip.is_some());
+        assert!(images.lookup("php", "8.3-cli").skip.is_none());
+    }
+
+    #[test]
+    fn image_rules_from_config_come_last_and_win() {
+        let ext: toml::Table = "[[images.rules]]\nrepository = \"python\"\ntag = \"*alpine*\"\nfamily = \"busybox\"\n\
+                                [[images.rules]]\nrepository = \"corp/*\"\nfamily = \"ubuntu\"\n"
+            .parse()
+            .unwrap();
+        let k = Knowledge::with_extensions(&ext).unwrap();
+        assert_eq!(k.images.lookup("python", "3-alpine").family, Some("busybox"));
+        assert_eq!(k.images.lookup("corp/base", "latest").family, Some("ubuntu"));
+        let bad: toml::Table = "[[images.rules]]\nrepository = \"x\"\nfamily = \"plan9\"\n".parse().unwrap();
+        let err = Knowledge::with_extensions(&bad).unwrap_err().to_string();
+        assert!(err.contains("plan9"), "{err}");
+    }
+
+    #[test]
+    fn globs_and_root_users() {
+        assert!(glob_match("gcr.io/distroless/*", "gcr.io/distroless/static-debian12"));
+        assert!(glob_match("*alpine*", "3.12-ALPINE"));
+        assert!(glob_match("*", ""));
+        assert!(!glob_match("node", "node-red"));
+        assert!(glob_match("*ubi*-minimal*", "ubi9-minimal"));
+        assert!(!glob_match("8.*", "18.0"));
+        assert!(is_root_user("root") && is_root_user("0:0") && is_root_user("root:staff"));
+        assert!(!is_root_user("app") && !is_root_user("1000:0") && !is_root_user("$USER"));
     }
 }

@@ -24,6 +24,7 @@ mod package_cache;
 mod packages;
 pub mod pin_digest;
 mod run_context;
+mod non_root_user;
 
 /// Everything a transform may read.
 pub struct Context<'a> {
@@ -110,6 +111,7 @@ pub static TRANSFORMS: &[&dyn Transform] = &[
     &apt_no_recommends::AptNoRecommends,
     &package_cache::PackageCache,
     &merge_runs::MergeRuns,
+    &non_root_user::NonRootUser,
 ];
 
 /// Find a transform by id or alias (case-insensitive for aliases such as `DL3059`).

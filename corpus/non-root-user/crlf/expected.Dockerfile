@@ -1,0 +1,10 @@
+FROM python:3.12-slim
+WORKDIR /app
+COPY . .
+RUN pip install . \
+    && pip cache purge
+RUN groupadd --system --gid 10001 app \
+    && useradd --system --uid 10001 --gid 10001 --no-log-init --no-create-home --shell /usr/sbin/nologin app \
+    && chown 10001:10001 /app
+USER 10001:10001
+CMD ["python", "-m", "app"]

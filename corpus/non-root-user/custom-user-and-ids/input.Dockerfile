@@ -1,0 +1,3 @@
+FROM ubuntu:22.04
+WORKDIR /work
+CMD ["bash", "run.sh"]

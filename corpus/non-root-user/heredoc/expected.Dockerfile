@@ -1,0 +1,14 @@
+# syntax=docker/dockerfile:1
+FROM debian:bookworm-slim
+WORKDIR /app
+RUN <<EOF
+apt-get update
+apt-get install -y --no-install-recommends python3
+rm -rf /var/lib/apt/lists/*
+EOF
+COPY <<EOF /app/main.py
+print("hello")
+EOF
+RUN groupadd --system --gid 10001 app && useradd --system --uid 10001 --gid 10001 --no-log-init --no-create-home --shell /usr/sbin/nologin app && chown 10001:10001 /app
+USER 10001:10001
+CMD ["python3", "main.py"]

@@ -1,0 +1,3 @@
+FROM gcr.io/distroless/python3-debian12:nonroot
+COPY app.py /app/
+CMD ["/app/app.py"]

@@ -1,0 +1,5 @@
+FROM python:3.12-slim
+RUN useradd --create-home appuser
+WORKDIR /home/appuser
+USER appuser
+CMD ["python", "main.py"]

@@ -1,0 +1,3 @@
+FROM python:3.12-slim
+USER 1000:1000
+CMD ["python"]

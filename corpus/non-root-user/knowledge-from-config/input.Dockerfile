@@ -1,0 +1,4 @@
+FROM corp/runtime:7
+WORKDIR /app
+COPY . .
+CMD ["./app"]

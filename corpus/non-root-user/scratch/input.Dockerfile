@@ -1,0 +1,8 @@
+FROM rust:1.79 AS build
+WORKDIR /src
+COPY . .
+RUN cargo build --release
+
+FROM scratch
+COPY --from=build /src/target/release/tool /tool
+ENTRYPOINT ["/tool"]
