@@ -8,6 +8,8 @@ use std::sync::LazyLock;
 
 use serde::Deserialize;
 
+use crate::syntax::ImageRef;
+
 /// The embedded tables, by name (the file stem under `transforms/`).
 pub const BUILTIN: &[(&str, &str)] = &[
     ("package-managers", include_str!("../transforms/package-managers.toml")),
@@ -269,6 +271,9 @@ fn merge(base: &mut toml::Table, extra: &toml::Table) {
 pub struct Images {
     /// Family name -> how to create a user in it.
     pub families: BTreeMap<String, Family>,
+    /// Registries (with a path prefix, possibly) that mirror Docker Hub.
+    #[serde(default)]
+    pub hub_mirrors: Vec<String>,
     /// In order: for each property, the last matching rule that sets it wins.
     #[serde(default)]
     pub rules: Vec<ImageRule>,
@@ -335,6 +340,24 @@ pub struct ImageFacts<'a> {
 }
 
 impl Images {
+    /// The facts about an image reference: the repository as written, without a Docker Hub mirror's registry and
+    /// `library/`; the tag, `latest` when there is neither a tag nor a digest.
+    pub fn facts(&self, image: &ImageRef) -> ImageFacts<'_> {
+        let mut repository = match &image.registry {
+            Some(registry) => format!("{registry}/{}", image.repository),
+            None => image.repository.clone(),
+        };
+        for mirror in &self.hub_mirrors {
+            if let Some(rest) = repository.strip_prefix(mirror.as_str()).and_then(|r| r.strip_prefix('/')) {
+                repository = rest.to_string();
+                break;
+            }
+        }
+        let repository = repository.strip_prefix("library/").unwrap_or(&repository);
+        let tag = image.tag.as_deref().unwrap_or(if image.digest.is_some() { "" } else { "latest" });
+        self.lookup(repository, tag)
+    }
+
     /// The facts about `repository:tag` (repository as written in FROM without Docker Hub's `library/`).
     pub fn lookup(&self, repository: &str, tag: &str) -> ImageFacts<'_> {
         let mut facts = ImageFacts::default();
@@ -479,6 +502,12 @@ mod tests {
         assert!(images.lookup("postgres", "16").skip.is_some());
         assert!(images.lookup("php", "8.3-fpm-alpine").skip.is_some());
         assert!(images.lookup("php", "8.3-cli").skip.is_none());
+        let facts = |r: &str| images.facts(&ImageRef::parse(r).unwrap()).family;
+        assert_eq!(facts("mirror.gcr.io/busybox:1.36"), Some("busybox"));
+        assert_eq!(facts("docker.io/library/python:3.12-alpine"), Some("alpine"));
+        assert_eq!(facts("public.ecr.aws/docker/library/centos:7"), Some("rhel-like"));
+        assert_eq!(facts("debian@sha256:0123"), Some("debian"));
+        assert_eq!(facts("registry.example.com/python:3"), None);
     }
 
     #[test]

@@ -127,23 +127,29 @@ impl Transform for NonRootUser {
             note(at, &format!("stage {name} is built on it and its RUN instructions would no longer run as root"));
             return;
         }
+        let root = chain.last().expect("the chain holds the stage itself");
+        let facts = match &root.base {
+            StageBase::Image(r) => images.facts(r),
+            StageBase::Scratch => ImageFacts { family: Some("scratch"), ..ImageFacts::default() },
+            _ => ImageFacts::default(),
+        };
         // A USER in effect at the end: a non-root one is the goal, a root one is a deliberate choice.
         if let Some((instr, user, after_other)) = last_user(file, &chain) {
             if !is_root_user(&user) {
+                // The user this transform switches to: keep warning about what may fail at run time.
+                if let Some(uid) = ours(&user, &settings, &facts, images) {
+                    for (range, text) in run_time_warnings(file, &chain, &workdirs(file, &chain), uid) {
+                        out.propose(range, text);
+                    }
+                }
                 return;
             }
             let why =
                 if after_other { "it switches back to root on purpose" } else { "it switches to root on purpose" };
             let line = file.line_col(instr.range.start).0;
-            out.propose(instr.range.clone(), format!("`USER {user}` (line {line}) is in effect at the end; {why}"));
+            note(instr.range.clone(), &format!("`USER {user}` (line {line}) is in effect at the end; {why}"));
             return;
         }
-        let root = chain.last().expect("the chain holds the stage itself");
-        let facts = match &root.base {
-            StageBase::Image(r) => lookup(images, r),
-            StageBase::Scratch => ImageFacts { family: Some("scratch"), ..ImageFacts::default() },
-            _ => ImageFacts::default(),
-        };
         // The image already runs as a non-root user.
         if facts.runs_as.is_some() {
             return;
@@ -202,10 +208,20 @@ impl Transform for NonRootUser {
         if let Some(WorkdirState::Known(path)) = &workdir.last
             && (path == "/root" || path.starts_with("/root/"))
         {
-            note(at, &format!("its WORKDIR {path} is inside /root, which only root may enter"));
+            note(
+                at,
+                &format!(
+                    "its WORKDIR {path} is {} /root, which only root may enter",
+                    if path == "/root" { "" } else { "inside" }
+                )
+                .replace("is  /root", "is /root"),
+            );
             return;
         }
-        let point = insertion_point(file, stage);
+        let Some(point) = insertion_point(file, stage) else {
+            note(at, "its last instruction ends with a line continuation, which would swallow an added line");
+            return;
+        };
         let chown_dir = match &workdir.last {
             Some(WorkdirState::Known(path)) if !is_system_dir(path) => Some(path.as_str()),
             _ => None,
@@ -340,6 +356,19 @@ fn later_stage_that_runs<'a>(file: &'a Dockerfile, stage: &Stage) -> Option<&'a 
     })
 }
 
+/// The uid of `user` when it is `uid:gid` of a user this transform switches to.
+fn ours(user: &str, settings: &Settings, facts: &ImageFacts<'_>, images: &Images) -> Option<u32> {
+    let (uid, gid) = user.split_once(':')?;
+    let ids: (u32, u32) = (uid.parse().ok()?, gid.parse().ok()?);
+    let family = facts.family.and_then(|f| images.families.get(f));
+    let candidates = [
+        Some((settings.uid, settings.gid)),
+        facts.user.map(|u| (u.uid, u.gid)),
+        family.and_then(|f| Some((f.uid?, f.gid?))),
+    ];
+    candidates.contains(&Some(ids)).then_some(ids.0)
+}
+
 /// The chain's instructions in build order, FROM lines excluded.
 fn chain_instructions<'a>(file: &'a Dockerfile, chain: &[&Stage]) -> impl Iterator<Item = &'a Instruction> {
     let ranges: Vec<Range<usize>> = chain.iter().rev().map(|s| s.instructions.start + 1..s.instructions.end).collect();
@@ -355,15 +384,6 @@ fn last_user<'a>(file: &'a Dockerfile, chain: &[&Stage]) -> Option<(&'a Instruct
     let (last, user) = users.last()?.clone();
     let after_other = users.iter().any(|(_, u)| !is_root_user(u));
     Some((last, user, after_other))
-}
-
-fn lookup<'a>(images: &'a Images, image: &crate::syntax::ImageRef) -> ImageFacts<'a> {
-    let repository = match image.registry.as_deref() {
-        None | Some("docker.io" | "index.docker.io" | "registry-1.docker.io") => image.short_name().to_string(),
-        Some(registry) => format!("{registry}/{}", image.repository),
-    };
-    let tag = image.tag.as_deref().unwrap_or(if image.digest.is_some() { "" } else { "latest" });
-    images.lookup(&repository, tag)
 }
 
 fn is_windows(file: &Dockerfile, chain: &[&Stage]) -> bool {
@@ -470,7 +490,7 @@ fn starts_as_root_by_design(file: &Dockerfile, images: &Images, chain: &[&Stage]
 }
 
 /// A RUN of the chain that creates a user or group itself.
-fn creates_a_user<'a>(file: &Dockerfile, chain: &[&'a Stage]) -> Option<(Range<usize>, String)> {
+fn creates_a_user(file: &Dockerfile, chain: &[&Stage]) -> Option<(Range<usize>, String)> {
     const TOOLS: &[&str] = &["useradd", "adduser", "groupadd", "addgroup", "usermod"];
     for instr in chain_instructions(file, chain).filter(|i| i.kind == InstructionKind::Run) {
         for text in run_texts(file, instr) {
@@ -664,8 +684,8 @@ struct InsertionPoint {
 }
 
 /// Before the first CMD or ENTRYPOINT that no RUN or WORKDIR follows (and the comment lines right above it), or
-/// after the stage's last instruction.
-fn insertion_point(file: &Dockerfile, stage: &Stage) -> InsertionPoint {
+/// after the stage's last instruction (`None` when that one ends with a dangling line continuation).
+fn insertion_point(file: &Dockerfile, stage: &Stage) -> Option<InsertionPoint> {
     let instrs = &file.instructions()[stage.instructions.clone()];
     for (k, instr) in instrs.iter().enumerate().skip(1) {
         let later = &instrs[k + 1..];
@@ -681,12 +701,16 @@ fn insertion_point(file: &Dockerfile, stage: &Stage) -> InsertionPoint {
                 }
                 at = above;
             }
-            return InsertionPoint { at, newline_first: false };
+            return Some(InsertionPoint { at, newline_first: false });
         }
     }
     let last = instrs.last().expect("a stage has its FROM");
+    let args_end = last.args.file_span().map_or(last.keyword.end, |s| s.end);
+    if last.heredocs.is_empty() && last.continuations.last().is_some_and(|c| c.start >= args_end) {
+        return None;
+    }
     let at = file.next_line_start(last.range.end);
-    InsertionPoint { at, newline_first: !file.source()[..at].ends_with('\n') }
+    Some(InsertionPoint { at, newline_first: !file.source()[..at].ends_with('\n') })
 }
 
 /// How the file continues an `&&` chain over lines.
@@ -772,7 +796,10 @@ fn run_time_warnings(file: &Dockerfile, chain: &[&Stage], workdir: &Workdirs, ui
     let mut out = Vec::new();
     if workdir.last == Some(WorkdirState::Unknown) {
         let at = file.instructions()[chain[0].from].range.clone();
-        out.push((at, format!("the WORKDIR could not be resolved, so it was not given to uid {uid}")));
+        out.push((
+            at,
+            format!("the WORKDIR could not be resolved; if the application writes there, give it to uid {uid}"),
+        ));
     }
     for instr in chain_instructions(file, chain) {
         match instr.kind {
@@ -801,6 +828,110 @@ fn run_time_warnings(file: &Dockerfile, chain: &[&Stage], workdir: &Workdirs, ui
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine;
+    use crate::knowledge::Knowledge;
+
+    /// Run only this transform with unsafe fixes: the output and the messages of the notes.
+    fn fix(src: &str, config: &str) -> (String, Vec<String>) {
+        let config = Config::from_str(config, std::path::Path::new("dfix.toml")).unwrap();
+        let knowledge = Knowledge::with_extensions(&config.knowledge).unwrap();
+        let options = engine::Options {
+            transforms: vec![&NonRootUser],
+            required: Applicability::Unsafe,
+            max_passes: 10,
+            config: &config,
+            knowledge: &knowledge,
+            offline: true,
+            path: None,
+        };
+        let outcome = engine::fix(src, &options).unwrap();
+        assert!(outcome.internal_errors.is_empty(), "{:?}", outcome.internal_errors);
+        let notes = outcome.remaining.iter().filter(|p| p.fix.is_none()).map(|p| p.message.clone()).collect();
+        (outcome.output, notes)
+    }
+
+    /// The file is left alone with exactly one note, which contains `why`.
+    fn skipped(src: &str, config: &str, why: &str) {
+        let (output, notes) = fix(src, config);
+        assert_eq!(output, src, "expected no change");
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(notes[0].contains(why), "note {:?} does not say {why:?}", notes[0]);
+    }
+
+    #[test]
+    fn skips_say_why() {
+        skipped("# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nCMD dir\n", "", "Windows");
+        skipped("FROM --platform=windows/amd64 corp/x\nCMD dir\n", "", "Windows");
+        skipped("FROM python:3.12-windowsservercore\nCMD python\n", "", "Windows");
+        skipped("FROM corp/appliance:1.2\nCMD [\"/run\"]\n", "", "the family of `corp/appliance:1.2` is unknown");
+        skipped("FROM $BASE\nCMD [\"/run\"]\n", "", "family of `$BASE` is unknown");
+        skipped("FROM debian:12\nRUN apt-get install -y gosu\nCMD [\"x\"]\n", "", "uses `gosu`");
+        skipped("FROM alpine:3\nCMD [\"/sbin/su-exec\", \"nobody\", \"/app\"]\n", "", "(`su-exec`)");
+        skipped("FROM alpine:3\nENTRYPOINT chroot --userspec=1:1 / /app\n", "", "(`chroot --userspec`)");
+        skipped("FROM debian:12\nCMD [\"/usr/bin/supervisord\", \"-n\"]\n", "", "(`supervisord`)");
+        skipped("FROM debian:12\nENTRYPOINT [\"/init\"]\n", "", "(`init`)");
+        skipped("FROM ubuntu:22.04\nSTOPSIGNAL SIGRTMIN+3\nCMD [\"/sbin/init\"]\n", "", "STOPSIGNAL SIGRTMIN+3");
+        skipped("FROM postgres:16\nCOPY a.sql /docker-entrypoint-initdb.d/\n", "", "drops to `postgres`");
+        skipped("FROM ubuntu:22.04\nRUN useradd -m worker\nCMD [\"bash\"]\n", "", "creates a user (`useradd`)");
+        skipped("FROM python:3\nWORKDIR /root/app\nCMD [\"python\"]\n", "", "is in /root");
+        skipped("FROM node:20\nUSER node\nUSER root\nCMD [\"node\"]\n", "", "switches back to root on purpose");
+        skipped("FROM node:20\nUSER 0\nRUN x\n", "", "`USER 0` (line 2) is in effect");
+        skipped(
+            "FROM python:3 AS a\nCMD [\"x\"]\nFROM a AS t\nRUN pip install t\n",
+            "[transforms.non-root-user]\ntarget = \"a\"\n",
+            "stage `t` is built on it",
+        );
+        skipped("FROM python:3\n", "[transforms.non-root-user]\ntarget = \"nope\"\n", "target `nope` names no stage");
+        skipped("FROM python:3\n", "[transforms.non-root-user]\nuid = 0\n", "uid must be a number");
+        skipped("FROM python:3\n", "[transforms.non-root-user]\nuser = \"Bad Name\"\n", "user must be a user name");
+        skipped("FROM python:3\n", "[transforms.non-root-user]\nusr = \"x\"\n", "no option `usr`");
+        skipped("FROM python:3\nENV a=1 \\\n", "", "ends with a line continuation");
+    }
+
+    #[test]
+    fn nothing_to_say_when_a_non_root_user_is_in_effect() {
+        for src in [
+            "FROM python:3\nUSER app\n",
+            "FROM python:3 AS base\nUSER 1000\nFROM base\nCMD [\"x\"]\n",
+            "FROM bitnami/nginx:1.25\nCOPY a /b\n",
+            "FROM gcr.io/distroless/static:nonroot\nCOPY a /b\n",
+            "FROM python:3\nUSER $APP_USER\n",
+        ] {
+            assert_eq!(fix(src, ""), (src.to_string(), Vec::new()), "{src}");
+        }
+    }
+
+    #[test]
+    fn warns_about_low_ports_and_volumes_next_to_the_fix() {
+        let (output, notes) = fix("FROM python:3\nEXPOSE 8080 443/tcp\nVOLUME /data\nCMD [\"x\"]\n", "");
+        assert!(output.contains("USER 10001:10001\nCMD"), "{output}");
+        assert!(notes.iter().any(|n| n.contains("port 443 is below 1024")), "{notes:?}");
+        assert!(notes.iter().any(|n| n.contains("uid 10001")), "{notes:?}");
+        let (_, notes) = fix("FROM python:3\nEXPOSE 8080\nCMD [\"x\"]\n", "");
+        assert!(notes.is_empty(), "{notes:?}");
+    }
+
+    #[test]
+    fn command_words_are_not_mistaken_for_privilege_tools() {
+        let (output, notes) = fix("FROM node:20\nCMD [\"npm\", \"run\", \"init\"]\n", "");
+        assert!(output.contains("USER 1000:1000"), "{output} {notes:?}");
+    }
+
+    #[test]
+    fn a_workdir_that_cannot_be_resolved_is_not_chowned_and_is_noted() {
+        let (output, notes) = fix("FROM python:3\nARG DIR\nWORKDIR $DIR\nCMD [\"x\"]\n", "");
+        assert!(output.contains("--shell /usr/sbin/nologin app\nUSER 10001:10001\n"), "{output}");
+        assert!(notes.iter().any(|n| n.contains("WORKDIR could not be resolved")), "{notes:?}");
+        let (_, notes) = fix("FROM python:3\nARG DIR\nWORKDIR $DIR\nUSER 1000:1000\nCMD [\"x\"]\n", "");
+        assert!(notes.is_empty(), "only the user this transform switches to is warned about: {notes:?}");
+    }
+
+    #[test]
+    fn gid_defaults_to_uid() {
+        let (output, _) = fix("FROM alpine:3\nCMD [\"x\"]\n", "[transforms.non-root-user]\nuid = 4242\n");
+        assert!(output.contains("addgroup -S -g 4242 app && adduser -S -D -H -u 4242 -G app"), "{output}");
+        assert!(output.contains("USER 4242:4242"), "{output}");
+    }
 
     #[test]
     fn words_know_command_positions() {
