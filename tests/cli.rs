@@ -424,7 +424,8 @@ fn config_errors_name_the_file_and_give_a_hint() {
 
 #[test]
 fn unsafe_fixes_are_held_back_unless_asked_for() {
-    let config = "[transforms.copy-not-add]\napplicability = \"unsafe\"\n";
+    // non-root-user (unsafe by default) is left out so that copy-not-add is the only unsafe fix.
+    let config = "ignore = [\"non-root-user\"]\n[transforms.copy-not-add]\napplicability = \"unsafe\"\n";
     let dir = tree(&[("dfix.toml", config), ("Dockerfile", FIXABLE)]);
     dfix(dir.path())
         .arg("--apply")
@@ -616,4 +617,32 @@ fn findings_without_a_fix_are_printed_as_notes_with_their_position() {
         .code(0)
         .stdout("")
         .stderr(predicate::str::contains("Dockerfile:2:1: note: legacy `ENV key value` form [env-key-value]"));
+}
+
+#[test]
+fn non_root_user_is_held_back_until_unsafe_fixes_and_its_notes_are_printed() {
+    let input = "FROM python:3.12-slim\nWORKDIR /app\nEXPOSE 80\nCMD [\"python\", \"-m\", \"http.server\", \"80\"]\n";
+    let dir = tree(&[("Dockerfile", input)]);
+    dfix(dir.path())
+        .arg("--apply")
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("1 unsafe fix held back"))
+        .stderr(predicate::str::contains("Dockerfile:3:1: note: port 80 is below 1024"));
+    assert_eq!(read(dir.path(), "Dockerfile"), input);
+    dfix(dir.path())
+        .args(["--apply", "--unsafe-fixes"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("Dockerfile:3:1: note: port 80 is below 1024"));
+    let fixed = read(dir.path(), "Dockerfile");
+    assert!(fixed.contains("&& chown 10001:10001 /app\nUSER 10001:10001\nCMD"), "{fixed}");
+
+    let windows = "# escape=`\nFROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nCMD [\"cmd\"]\n";
+    let dir = tree(&[("Dockerfile", windows)]);
+    dfix(dir.path())
+        .arg("--unsafe-fixes")
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("note: the final stage runs as root; not fixed: a Windows image"));
 }
