@@ -1,8 +1,9 @@
 //! `non-root-user` over the shared corpus of real Dockerfiles (`DFIX_CORPUS`, default `../shared/corpus`; skipped
 //! with a notice when absent), with unsafe fixes. Every file it changes must parse, end with a numeric non-root
 //! `USER uid:gid` in its final stage, and that user must exist: created by a RUN of the stage chain, or shipped by
-//! the base image according to the knowledge table. A second run must change nothing. Prints how many files were
-//! fixed and why the others were left alone.
+//! the base image according to the knowledge table. BuildKit's parser (the oracle of `tests/common`) must accept
+//! every output whose input it accepts, and a second run must change nothing. Prints how many files were fixed and why the others were
+//! left alone.
 
 mod common;
 
@@ -24,6 +25,8 @@ struct Tally {
     /// Notes of unchanged files, by the reason's first words.
     reasons: BTreeMap<String, usize>,
     failures: Vec<String>,
+    /// (name, input, output) of the fixed files, for BuildKit's parser.
+    outputs: Vec<(String, String, String)>,
 }
 
 #[test]
@@ -59,6 +62,7 @@ fn every_fixed_file_ends_with_a_user_that_exists() {
             }
         } else {
             t.fixed = 1;
+            t.outputs.push((name.clone(), input.clone(), outcome.output.clone()));
             if let Err(e) = check_output(&outcome.output, knowledge) {
                 t.failures.push(format!("{name}: {e}\n{}", outcome.output));
             }
@@ -76,6 +80,7 @@ fn every_fixed_file_ends_with_a_user_that_exists() {
             *all.reasons.entry(k).or_default() += n;
         }
         all.failures.extend(t.failures);
+        all.outputs.extend(t.outputs);
     });
     let t = tally.into_inner().unwrap();
     let mut reasons: Vec<_> = t.reasons.iter().collect();
@@ -88,7 +93,21 @@ fn every_fixed_file_ends_with_a_user_that_exists() {
         top.join("\n")
     ));
     assert!(t.fixed > 0, "no file was fixed");
-    assert!(t.failures.is_empty(), "{} failures:\n{}", t.failures.len(), t.failures.join("\n\n"));
+    let mut failures = t.failures;
+    // BuildKit's own parser accepts every output whose input it accepts (when the oracle is available).
+    if let Some(oracle) = common::Oracle::locate_or_skip() {
+        let texts = |pick: fn(&(String, String, String)) -> &String| -> Vec<(String, String)> {
+            t.outputs.iter().map(|o| (o.0.clone(), pick(o).clone())).collect()
+        };
+        let before = oracle.dump_texts(&texts(|o| &o.1));
+        let after = oracle.dump_texts(&texts(|o| &o.2));
+        for ((name, _, _), (b, a)) in t.outputs.iter().zip(before.iter().zip(&after)) {
+            if b.ok && !a.ok {
+                failures.push(format!("{name}: BuildKit rejects the output: {:?}", a.error));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n\n"));
 }
 
 /// The output parses and its final stage ends as a numeric non-root user that exists.

@@ -121,12 +121,6 @@ impl Transform for NonRootUser {
         let mut note = |range: Range<usize>, why: &str| {
             out.propose(range, format!("the final stage runs as root; not fixed: {why}"));
         };
-        // A later stage built on this one would run its RUN instructions as the new user.
-        if let Some(later) = later_stage_that_runs(file, stage) {
-            let name = later.name.as_deref().map_or_else(|| format!("{}", later.index), |n| format!("`{n}`"));
-            note(at, &format!("stage {name} is built on it and its RUN instructions would no longer run as root"));
-            return;
-        }
         let root = chain.last().expect("the chain holds the stage itself");
         let facts = match &root.base {
             StageBase::Image(r) => images.facts(r),
@@ -152,6 +146,12 @@ impl Transform for NonRootUser {
         }
         // The image already runs as a non-root user.
         if facts.runs_as.is_some() {
+            return;
+        }
+        // A later stage built on this one would run its RUN instructions as the new user.
+        if let Some(later) = later_stage_that_runs(file, stage) {
+            let name = later.name.as_deref().map_or_else(|| format!("{}", later.index), |n| format!("`{n}`"));
+            note(at, &format!("stage {name} is built on it and its RUN instructions would no longer run as root"));
             return;
         }
         // Windows images: the backtick escape, a Windows platform or a Windows shell.
@@ -210,11 +210,10 @@ impl Transform for NonRootUser {
         {
             note(
                 at,
-                &format!(
-                    "its WORKDIR {path} is {} /root, which only root may enter",
-                    if path == "/root" { "" } else { "inside" }
-                )
-                .replace("is  /root", "is /root"),
+                &match path.as_str() {
+                    "/root" => "its WORKDIR is /root, which only root may enter".to_string(),
+                    _ => format!("its WORKDIR {path} is inside /root, which only root may enter"),
+                },
             );
             return;
         }
@@ -873,7 +872,7 @@ mod tests {
         skipped("FROM ubuntu:22.04\nSTOPSIGNAL SIGRTMIN+3\nCMD [\"/sbin/init\"]\n", "", "STOPSIGNAL SIGRTMIN+3");
         skipped("FROM postgres:16\nCOPY a.sql /docker-entrypoint-initdb.d/\n", "", "drops to `postgres`");
         skipped("FROM ubuntu:22.04\nRUN useradd -m worker\nCMD [\"bash\"]\n", "", "creates a user (`useradd`)");
-        skipped("FROM python:3\nWORKDIR /root/app\nCMD [\"python\"]\n", "", "is in /root");
+        skipped("FROM python:3\nWORKDIR /root/app\nCMD [\"python\"]\n", "", "is inside /root");
         skipped("FROM node:20\nUSER node\nUSER root\nCMD [\"node\"]\n", "", "switches back to root on purpose");
         skipped("FROM node:20\nUSER 0\nRUN x\n", "", "`USER 0` (line 2) is in effect");
         skipped(
@@ -882,6 +881,8 @@ mod tests {
             "stage `t` is built on it",
         );
         skipped("FROM python:3\n", "[transforms.non-root-user]\ntarget = \"nope\"\n", "target `nope` names no stage");
+        let later_run = "FROM python:3 AS a\nUSER 1000\nCMD [\"x\"]\nFROM a AS t\nUSER 0\nRUN pip install t\n";
+        assert_eq!(fix(later_run, "[transforms.non-root-user]\ntarget = \"a\"\n"), (later_run.to_string(), Vec::new()));
         skipped("FROM python:3\n", "[transforms.non-root-user]\nuid = 0\n", "uid must be a number");
         skipped("FROM python:3\n", "[transforms.non-root-user]\nuser = \"Bad Name\"\n", "user must be a user name");
         skipped("FROM python:3\n", "[transforms.non-root-user]\nusr = \"x\"\n", "no option `usr`");
@@ -931,6 +932,16 @@ mod tests {
         let (output, _) = fix("FROM alpine:3\nCMD [\"x\"]\n", "[transforms.non-root-user]\nuid = 4242\n");
         assert!(output.contains("addgroup -S -g 4242 app && adduser -S -D -H -u 4242 -G app"), "{output}");
         assert!(output.contains("USER 4242:4242"), "{output}");
+    }
+
+    #[test]
+    fn the_documented_example_is_what_the_fix_does() {
+        let docs: String =
+            NonRootUser::META.docs.lines().map(|l| format!("{}\n", l.strip_prefix(' ').unwrap_or(l))).collect();
+        let example = &docs[docs.find("## Example").unwrap()..];
+        let blocks: Vec<&str> =
+            example.split("```dockerfile\n").skip(1).take(2).map(|b| &b[..b.find("```").unwrap()]).collect();
+        assert_eq!(fix(blocks[0], ""), (blocks[1].to_string(), Vec::new()));
     }
 
     #[test]
