@@ -126,6 +126,7 @@ fn fix(input: &str, config: &str) -> String {
         knowledge: &knowledge,
         offline: true,
         path: None,
+        digests: None,
     };
     engine::fix(input, &options).expect("fixture parses").output
 }

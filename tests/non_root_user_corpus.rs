@@ -50,6 +50,7 @@ fn every_fixed_file_ends_with_a_user_that_exists() {
             knowledge,
             offline: true,
             path: None,
+            digests: None,
         };
         let Ok(outcome) = engine::fix(&input, &options) else { return };
         let name = path.strip_prefix(&dir).unwrap_or(path).display().to_string();

@@ -20,11 +20,11 @@ mod env_key_value;
 mod maintainer_label;
 mod merge_runs;
 mod no_sudo;
+mod non_root_user;
 mod package_cache;
 mod packages;
 pub mod pin_digest;
 mod run_context;
-mod non_root_user;
 
 /// Everything a transform may read.
 pub struct Context<'a> {

@@ -842,6 +842,7 @@ mod tests {
             knowledge: &knowledge,
             offline: true,
             path: None,
+            digests: None,
         };
         let outcome = engine::fix(src, &options).unwrap();
         assert!(outcome.internal_errors.is_empty(), "{:?}", outcome.internal_errors);
