@@ -134,10 +134,9 @@ import_base() {
 }
 
 stop_engine() {
-    local pidfile=$state/dockerd.pid pid _
-    [[ -s $pidfile ]] || return 0
-    pid=$(cat "$pidfile")
-    if kill -0 "$pid" 2>/dev/null; then
+    local pidfile=$state/dockerd.pid pid="" _
+    [[ -s $pidfile ]] && pid=$(cat "$pidfile")
+    if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
         say "stopping dockerd ($pid)"
         kill "$pid"
         for _ in $(seq 30); do
@@ -146,6 +145,10 @@ stop_engine() {
         done
     fi
     rm -f "$pidfile"
+    # dockerd leaves its default network namespace mounted under the exec root.
+    if mountpoint -q "$state/exec/netns/default" 2>/dev/null; then
+        umount "$state/exec/netns/default"
+    fi
 }
 
 case ${1:-} in
