@@ -61,6 +61,9 @@ pub struct Outcome {
     /// (unsafe ones held back, display-only ones) and notes without a fix.
     pub remaining: Vec<Proposal>,
     pub internal_errors: Vec<InternalError>,
+    /// The edits applied, pass by pass: each pass's edits are sorted and relative to the text the pass started
+    /// from, so applying them in turn to the input gives [`Outcome::output`] (the property tests check this).
+    pub passes: Vec<Vec<Edit>>,
 }
 
 impl Outcome {
@@ -99,6 +102,7 @@ pub fn fix(source: &str, options: &Options<'_>) -> Result<Outcome, Vec<SyntaxErr
         // The first attempt starts from the parse above; a restart after a rollback parses the input again.
         let mut file = first.take().unwrap_or_else(|| Dockerfile::parse(source));
         let mut applied = Vec::new();
+        let mut passes = Vec::new();
         let active: Vec<&'static dyn Transform> =
             options.transforms.iter().copied().filter(|t| !disabled.contains(&t.meta().id)).collect();
 
@@ -110,11 +114,12 @@ pub fn fix(source: &str, options: &Options<'_>) -> Result<Outcome, Vec<SyntaxErr
                     .into_iter()
                     .filter(|p| p.fix.as_ref().is_none_or(|f| !f.applies(options.required)))
                     .collect();
-                return Ok(Outcome { output: file.source().to_string(), applied, remaining, internal_errors });
+                return Ok(Outcome { output: file.source().to_string(), applied, remaining, internal_errors, passes });
             }
 
             match apply_checked(&file, &chosen, &proposals) {
-                Ok(next) => {
+                Ok((next, edits)) => {
+                    passes.push(edits);
                     for &i in &chosen {
                         let p = &proposals[i];
                         applied.push(Applied {
@@ -212,17 +217,25 @@ fn conflicts(a: &Range<usize>, b: &Range<usize>) -> bool {
     a.start == b.start || (a.is_empty() && (a.start == b.end)) || (b.is_empty() && b.start == a.end)
 }
 
-/// Apply the chosen fixes and re-parse. On a new syntax error, find the transforms whose fixes cause it.
-fn apply_checked(file: &Dockerfile, chosen: &[usize], proposals: &[Proposal]) -> Result<Dockerfile, Vec<&'static str>> {
-    let attempt = |subset: &[usize]| -> Option<Dockerfile> {
+/// Apply the chosen fixes and re-parse, returning the new file and the edits applied. On a new syntax error, find
+/// the transforms whose fixes cause it.
+fn apply_checked(
+    file: &Dockerfile,
+    chosen: &[usize],
+    proposals: &[Proposal],
+) -> Result<(Dockerfile, Vec<Edit>), Vec<&'static str>> {
+    let edits_of = |subset: &[usize]| -> Vec<&Edit> {
         let mut edits: Vec<&Edit> =
             subset.iter().flat_map(|&i| proposals[i].fix.as_ref().expect("chosen").edits()).collect();
         edits.sort_by_key(|e| (e.start(), e.end()));
-        let next = Dockerfile::parse(&apply_edits(file.source(), &edits));
+        edits
+    };
+    let attempt = |subset: &[usize]| -> Option<Dockerfile> {
+        let next = Dockerfile::parse(&apply_edits(file.source(), &edits_of(subset)));
         (next.errors().is_empty() && !next.shell_errors_grew(file)).then_some(next)
     };
     if let Some(ok) = attempt(chosen) {
-        return Ok(ok);
+        return Ok((ok, edits_of(chosen).into_iter().cloned().collect()));
     }
     let mut culprits: Vec<&'static str> = Vec::new();
     let mut ids: Vec<&'static str> = chosen.iter().map(|&i| proposals[i].transform).collect();

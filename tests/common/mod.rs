@@ -12,6 +12,9 @@
 
 #![allow(dead_code)]
 
+pub mod invariants;
+pub mod preserved;
+
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -108,6 +111,9 @@ pub struct OracleInstruction {
     pub end_line: usize,
     pub flags: Vec<String>,
     pub json: bool,
+    /// The arguments as BuildKit splits them (absent from older dumps).
+    #[serde(default)]
+    pub value: Vec<String>,
 }
 
 /// BuildKit's verdict on one file or text.

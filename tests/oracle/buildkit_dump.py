@@ -23,7 +23,8 @@ read. One JSON object is printed per input, in input order:
      "utf8": bool,        # false: not valid UTF-8, not parsed at all
      "error": str|null,   # parse error, or why the file is not accepted
      "instructions": [{"cmd": str, "sub_cmd": str|null, "start_line": int,
-                       "end_line": int, "flags": [str], "json": bool}]}
+                       "end_line": int, "flags": [str], "json": bool,
+                       "value": [str]}]}
 
 "instructions" is filled whenever the parse succeeded, even if not accepted.
 
@@ -144,6 +145,7 @@ def dump_text(dockerfile, name, text):
                 "end_line": c.end_line,
                 "flags": list(c.flags),
                 "json": bool(c.json),
+                "value": list(c.value),
             }
         )
         if cmd not in KNOWN:
