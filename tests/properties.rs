@@ -149,3 +149,22 @@ fn generated_files_agree_with_buildkit() {
 fn output_comparison_catches_changes() {
     preserved::self_test();
 }
+
+/// With BuildKit's real verdicts: an edit that makes the next, unedited instruction part of the edited one is
+/// caught, and a harmless one is not.
+#[test]
+fn output_comparison_catches_a_swallowed_instruction() {
+    let Some(oracle) = Oracle::locate_or_skip() else {
+        return;
+    };
+    let input = "FROM a\nRUN b\nRUN c\n";
+    let case = |name: &str, edit: dfix::fix::Edit| {
+        let output = invariants::replay(input, &[vec![edit.clone()]]).expect("a valid edit");
+        Fixed { name: name.into(), input: input.into(), output, passes: vec![vec![edit]] }
+    };
+    let broken = case("broken", dfix::fix::Edit::replacement("b \\", 11..12));
+    let fine = case("fine", dfix::fix::Edit::replacement("b && true", 11..12));
+    let failures = preserved::check_outputs(&oracle, &[broken, fine]);
+    assert_eq!(failures.len(), 1, "{failures:?}");
+    assert!(failures[0].starts_with("broken: RUN [\"c\"] at input line 3"), "{failures:?}");
+}

@@ -1,7 +1,10 @@
 //! The whole pipeline over every file of the shared corpus of real Dockerfiles (`DFIX_CORPUS`, default
 //! `../shared/corpus`; skipped with a notice when absent): no panic; a file that parses gets an output that parses;
 //! a file without fixes comes out byte-identical; a second run changes nothing; no transform trips the engine's
-//! guards. Prints counts so a regression is visible.
+//! guards; the edits the engine reports give the output (`tests/common/invariants.rs`). Then BuildKit's parser reads
+//! every changed output, in one batch: each must parse, with the stages and the unedited instructions of its input
+//! (`tests/common/preserved.rs`; skipped with a notice when the oracle is missing, unless CI requires it). Prints
+//! counts so a regression is visible.
 
 mod common;
 
@@ -9,11 +12,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use dfix::config::Config;
-use dfix::engine::{self, Options};
+use common::preserved::{self, Fixed};
 use dfix::fix::Applicability;
-use dfix::knowledge::Knowledge;
-use dfix::syntax::Dockerfile;
 use dfix::transforms::TRANSFORMS;
 use rayon::prelude::*;
 
@@ -44,6 +44,7 @@ struct Counts {
     by_transform: BTreeMap<&'static str, usize>,
     files_by_transform: BTreeMap<&'static str, usize>,
     failures: Vec<String>,
+    outputs: Vec<Fixed>,
 }
 
 fn run(required: Applicability, label: &str) {
@@ -51,9 +52,6 @@ fn run(required: Applicability, label: &str) {
         common::skip("shared corpus not found (set DFIX_CORPUS)");
         return;
     };
-    let config = Config::default();
-    let knowledge = Knowledge::builtin();
-    let transforms: Vec<_> = TRANSFORMS.to_vec();
     let counts = Mutex::new(Counts::default());
     files.par_iter().for_each(|path| {
         let Ok(bytes) = std::fs::read(path) else {
@@ -65,45 +63,18 @@ fn run(required: Applicability, label: &str) {
             merge(&counts, c);
             return;
         };
-        let options = Options {
-            transforms: transforms.clone(),
-            required,
-            max_passes: engine::MAX_PASSES,
-            config: &config,
-            knowledge,
-            offline: true,
-            path: None,
-            digests: None,
-        };
         let name = path.display().to_string();
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine::fix(&input, &options)));
-        match result {
-            Err(_) => c.failures.push(format!("{name}: panicked")),
-            Ok(Err(_)) => c.parse_errors = 1,
-            Ok(Ok(outcome)) => {
-                for e in &outcome.internal_errors {
-                    c.failures.push(format!("{name}: internal error: {}", e.message));
-                }
-                if outcome.applied.is_empty() && outcome.output != input {
-                    c.failures.push(format!("{name}: changed without an applied fix"));
-                }
+        match common::invariants::check(&input, TRANSFORMS, required) {
+            Err(e) => c.failures.push(format!("{name}: {e}")),
+            Ok(None) => c.parse_errors = 1,
+            Ok(Some(outcome)) => {
                 if outcome.output != input {
                     c.fixed = 1;
                     for (t, n) in outcome.applied_by_transform() {
                         *c.by_transform.entry(t).or_default() += n;
                         *c.files_by_transform.entry(t).or_default() += 1;
                     }
-                    let reparsed = Dockerfile::parse(&outcome.output);
-                    if let Some(e) = reparsed.errors().first() {
-                        c.failures.push(format!("{name}: output does not parse: {e}"));
-                    }
-                    match engine::fix(&outcome.output, &options) {
-                        Ok(again) if again.output != outcome.output => {
-                            c.failures.push(format!("{name}: a second run changes the output again"))
-                        }
-                        Err(e) => c.failures.push(format!("{name}: output does not parse: {e:?}")),
-                        _ => {}
-                    }
+                    c.outputs.push(Fixed { name, input, output: outcome.output, passes: outcome.passes });
                 }
             }
         }
@@ -117,6 +88,24 @@ fn run(required: Applicability, label: &str) {
     ));
     assert!(c.files > 0, "the corpus has no files");
     assert!(c.failures.is_empty(), "{} failures:\n{}", c.failures.len(), c.failures.join("\n"));
+
+    let Some(oracle) = common::Oracle::locate_or_skip() else {
+        return;
+    };
+    let mut outputs = c.outputs;
+    outputs.sort_by(|a, b| a.name.cmp(&b.name));
+    let disagreements = preserved::check_outputs(&oracle, &outputs);
+    common::say(&format!(
+        "shared corpus ({label}): BuildKit read {} fixed outputs, {} disagreements",
+        outputs.len(),
+        disagreements.len()
+    ));
+    assert!(
+        disagreements.is_empty(),
+        "BuildKit disagrees on {} fixed outputs:\n{}",
+        disagreements.len(),
+        disagreements.join("\n")
+    );
 }
 
 fn merge(into: &Mutex<Counts>, c: Counts) {
@@ -132,6 +121,7 @@ fn merge(into: &Mutex<Counts>, c: Counts) {
         *all.files_by_transform.entry(t).or_default() += n;
     }
     all.failures.extend(c.failures);
+    all.outputs.extend(c.outputs);
 }
 
 #[test]

@@ -32,6 +32,7 @@ pub fn options<'a>(transforms: &[&'static dyn Transform], required: Applicabilit
         knowledge: Knowledge::builtin(),
         offline: true,
         path: None,
+        digests: None,
     }
 }
 
