@@ -3,9 +3,10 @@
 //! A path named on the command line is taken as it is when it is a file, whatever its name, and searched when it
 //! is a directory (even one called `Dockerfile`). Searching uses the `ignore` crate, like ripgrep: hidden files and
 //! directories are skipped, and so is whatever `.gitignore`, `.ignore` and git's exclude files exclude; those are
-//! honoured outside git repositories too. Symbolic links met while searching are not followed, so a file is never
-//! reached twice through a link. The result is sorted and free of duplicates, which is what makes the output order
-//! stable.
+//! honoured outside git repositories too. Symbolic links met while searching are skipped (not followed), so a file
+//! is never reached twice through a link; a link named on the command line is taken, and `--apply` writes through it
+//! to its target (see [`crate::write`]). Files are yielded as they are found ([`Walk`]), in sorted order and free of
+//! duplicates, which is what makes the output order stable without holding every path of a large tree.
 
 use std::collections::HashSet;
 use std::ffi::OsStr;
@@ -67,6 +68,17 @@ pub enum WalkError {
     Search(#[from] ignore::Error),
 }
 
+/// One thing met by [`Walk`].
+#[derive(Debug)]
+pub enum Entry {
+    /// A Dockerfile to work on.
+    File(PathBuf),
+    /// A temporary file left beside a Dockerfile by an interrupted `--apply` (only with [`Walk::with_temps`]).
+    Temp(PathBuf),
+    /// A path that could not be searched; the walk goes on.
+    Error(WalkError),
+}
+
 /// Whether a file found while searching a directory is a Dockerfile, judging by its name.
 pub fn is_dockerfile_name(name: &OsStr) -> bool {
     let Some(name) = name.to_str() else {
@@ -84,38 +96,138 @@ pub fn is_dockerfile_name(name: &OsStr) -> bool {
     })
 }
 
-/// Find the Dockerfiles named by or under `paths`.
+/// Find the Dockerfiles named by or under `paths`, all at once.
 pub fn collect(paths: &[PathBuf]) -> Found {
     let mut found = Found::default();
-    for path in paths {
-        match std::fs::metadata(path) {
-            Ok(meta) if meta.is_dir() => search(path, &mut found),
-            Ok(_) => found.files.push(path.clone()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                found.errors.push(WalkError::NotFound { path: path.clone() })
-            }
-            Err(source) => found.errors.push(WalkError::Stat { path: path.clone(), source }),
+    for entry in Walk::new(paths) {
+        match entry {
+            Entry::File(path) => found.files.push(path),
+            Entry::Temp(_) => {}
+            Entry::Error(e) => found.errors.push(e),
         }
     }
-    found.files = found.files.iter().map(|p| tidy(p)).collect();
-    found.files.sort();
-    // The same file named twice, or through a link, is worked on once.
-    let mut seen = HashSet::new();
-    found.files.retain(|p| seen.insert(p.canonicalize().unwrap_or_else(|_| p.clone())));
     found
 }
 
-fn search(root: &Path, found: &mut Found) {
-    let walker = ignore::WalkBuilder::new(root).standard_filters(true).require_git(false).follow_links(false).build();
-    for entry in walker {
-        match entry {
-            Ok(entry) => {
-                let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                if is_file && entry.depth() > 0 && is_dockerfile_name(entry.file_name()) {
-                    found.files.push(entry.into_path());
-                }
+/// The Dockerfiles named by or under some paths, found one at a time, so that a run over a huge tree never holds
+/// the whole list. The paths are taken in sorted order and each directory is searched in sorted order, which gives
+/// the same order as sorting every path found. A file reached twice (named twice, or through a link) is yielded
+/// once; only a walk over several paths needs to remember what it yielded for that.
+pub struct Walk {
+    roots: std::vec::IntoIter<PathBuf>,
+    current: Option<ignore::Walk>,
+    seen: Option<HashSet<PathBuf>>,
+    temps: bool,
+    pending: std::collections::VecDeque<Entry>,
+}
+
+impl Walk {
+    pub fn new(paths: &[PathBuf]) -> Self {
+        let mut roots: Vec<PathBuf> = paths.iter().map(|p| tidy(p)).collect();
+        roots.sort();
+        roots.dedup();
+        let seen = (roots.len() > 1).then(HashSet::new);
+        Self { roots: roots.into_iter(), current: None, seen, temps: false, pending: Default::default() }
+    }
+
+    /// Also yield the temporary files an interrupted `--apply` left beside the Dockerfiles (see
+    /// [`crate::write::is_temp_name`]), so that they can be cleaned up.
+    pub fn with_temps(mut self) -> Self {
+        self.temps = true;
+        self
+    }
+
+    fn start(&mut self, root: PathBuf) {
+        match std::fs::metadata(&root) {
+            Ok(meta) if meta.is_dir() => {
+                let temps = self.temps;
+                let walker = ignore::WalkBuilder::new(&root)
+                    .standard_filters(true)
+                    .hidden(false)
+                    .require_git(false)
+                    .follow_links(false)
+                    .sort_by_file_name(|a, b| a.cmp(b))
+                    // Hidden files and directories are skipped, as by the `hidden` filter, except our temporary
+                    // files when they are wanted.
+                    .filter_entry(move |e| {
+                        let hidden = e.file_name().to_str().is_some_and(|n| n.starts_with('.'));
+                        e.depth() == 0
+                            || !hidden
+                            || (temps
+                                && e.file_type().is_some_and(|t| t.is_file())
+                                && crate::write::is_temp_name(e.file_name()))
+                    })
+                    .build();
+                self.current = Some(walker);
             }
-            Err(e) => found.errors.push(e.into()),
+            Ok(_) => {
+                if self.temps {
+                    self.pending.extend(crate::write::temps_beside(&root).into_iter().map(Entry::Temp));
+                }
+                self.pending.push_back(Entry::File(root));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                self.pending.push_back(Entry::Error(WalkError::NotFound { path: root }))
+            }
+            Err(source) => self.pending.push_back(Entry::Error(WalkError::Stat { path: root, source })),
+        }
+    }
+
+    /// The next entry of the directory being searched, if any.
+    fn next_in_dir(&mut self) -> Option<Entry> {
+        let walker = self.current.as_mut()?;
+        for entry in walker.by_ref() {
+            match entry {
+                Ok(entry) => {
+                    let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                    if !is_file || entry.depth() == 0 {
+                        continue;
+                    }
+                    if crate::write::is_temp_name(entry.file_name()) {
+                        return Some(Entry::Temp(entry.into_path()));
+                    }
+                    if is_dockerfile_name(entry.file_name()) {
+                        return Some(Entry::File(tidy(entry.path())));
+                    }
+                }
+                Err(e) => return Some(Entry::Error(e.into())),
+            }
+        }
+        self.current = None;
+        None
+    }
+
+    /// Whether `path` was not yielded before.
+    fn first_time(&mut self, path: &Path) -> bool {
+        match &mut self.seen {
+            Some(seen) => seen.insert(path.canonicalize().unwrap_or_else(|_| path.to_path_buf())),
+            None => true,
+        }
+    }
+}
+
+impl Iterator for Walk {
+    type Item = Entry;
+
+    fn next(&mut self) -> Option<Entry> {
+        loop {
+            let entry = match self.pending.pop_front() {
+                Some(entry) => entry,
+                None => match self.next_in_dir() {
+                    Some(entry) => entry,
+                    None => {
+                        let root = self.roots.next()?;
+                        self.start(root);
+                        continue;
+                    }
+                },
+            };
+            if let Entry::File(path) = &entry
+                && !self.first_time(path)
+            {
+                continue;
+            }
+            return Some(entry);
         }
     }
 }

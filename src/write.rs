@@ -3,7 +3,11 @@
 //! The new contents are written to a temporary file next to the file being replaced (same directory, hence same
 //! filesystem), flushed to disk and given the original's permissions (and, where allowed, its owner); then the
 //! original is checked against what was read, and the temporary file is renamed over it. A reader sees the old
-//! file or the new one, never half of each, and a crash leaves at worst a stray `.dfix-*` file.
+//! file or the new one, never half of each, and a crash leaves at worst a stray temporary file.
+//!
+//! Temporary files are named `.<file name>.<process id>.<random>.dfix-tmp`. The next `--apply` over the same
+//! directory removes those whose process is gone (or that are more than an hour old, where process ids cannot be
+//! checked), so a run that was killed leaves nothing behind for long; see [`remove_if_stale`].
 //!
 //! A symbolic link is written through: the link's target is replaced and the link itself is left alone. A file
 //! with several hard links loses them, as with most editors. The check against concurrent changes closes the
@@ -62,8 +66,8 @@ pub fn replace(path: &Path, expected: &[u8], stamp: Stamp, contents: &[u8]) -> R
     let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
 
     let mut temp = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(".dfix-tmp")
+        .prefix(&format!(".{name}.{}.", std::process::id()))
+        .suffix(TEMP_SUFFIX)
         .tempfile_in(&dir)
         .map_err(|source| WriteError::Temp { path: path.into(), dir: dir.clone(), source })?;
     let written = (|| {
@@ -74,6 +78,8 @@ pub fn replace(path: &Path, expected: &[u8], stamp: Stamp, contents: &[u8]) -> R
     })();
     written.map_err(|source| WriteError::Write { path: path.into(), source })?;
 
+    #[cfg(debug_assertions)]
+    test_hook::before_replace(&target);
     if !unchanged(&target, expected, stamp) {
         return Err(WriteError::Changed { path: path.into() });
     }
@@ -83,6 +89,97 @@ pub fn replace(path: &Path, expected: &[u8], stamp: Stamp, contents: &[u8]) -> R
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+const TEMP_SUFFIX: &str = ".dfix-tmp";
+/// Age after which a temporary file is stale even when the process that made it cannot be checked.
+const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Whether a file name is one of our temporary files: `.<name>.<pid>.<random>.dfix-tmp` (or, from older versions,
+/// `.<name>.<random>.dfix-tmp`).
+pub fn is_temp_name(name: &std::ffi::OsStr) -> bool {
+    name.to_str().is_some_and(|n| n.starts_with('.') && n.len() > TEMP_SUFFIX.len() + 2 && n.ends_with(TEMP_SUFFIX))
+}
+
+/// Our temporary files beside `file` (made while replacing it).
+pub fn temps_beside(file: &Path) -> Vec<PathBuf> {
+    let Some(name) = file.file_name().and_then(|n| n.to_str()) else {
+        return Vec::new();
+    };
+    let dir = match file.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let prefix = format!(".{name}.");
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut temps: Vec<PathBuf> = entries
+        .flatten()
+        .filter(|e| {
+            let n = e.file_name();
+            is_temp_name(&n) && n.to_str().is_some_and(|n| n.starts_with(&prefix))
+        })
+        .map(|e| file.with_file_name(e.file_name()))
+        .collect();
+    temps.sort();
+    temps
+}
+
+/// Remove the temporary file `path` if no running dfix can still be writing it: the process id in its name is not
+/// running, or it is older than an hour. Returns whether it was removed.
+pub fn remove_if_stale(path: &Path) -> io::Result<bool> {
+    let Some(name) = path.file_name().filter(|n| is_temp_name(n)).and_then(|n| n.to_str()) else {
+        return Ok(false);
+    };
+    let meta = fs::symlink_metadata(path)?;
+    if !meta.is_file() {
+        return Ok(false);
+    }
+    let old = meta.modified().ok().and_then(|m| m.elapsed().ok()).is_some_and(|age| age > STALE_AFTER);
+    if !(old || writer_is_gone(name)) {
+        return Ok(false);
+    }
+    match fs::remove_file(path) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// Whether the process named in a temporary file's name has certainly ended. Only known where `/proc` lists the
+/// running processes; elsewhere, and for names without a process id, the age rule decides alone.
+fn writer_is_gone(name: &str) -> bool {
+    let mut parts = name.trim_end_matches(TEMP_SUFFIX).rsplit('.');
+    let _random = parts.next();
+    let Some(pid) = parts.next().and_then(|p| p.parse::<u32>().ok()) else {
+        return false;
+    };
+    if pid == std::process::id() {
+        return false;
+    }
+    let proc = Path::new("/proc");
+    proc.join("self").exists() && !proc.join(pid.to_string()).exists()
+}
+
+/// A hook for the tests of the command line, compiled into debug builds only: with `DFIX_TEST_BEFORE_REPLACE` set,
+/// the file about to be replaced gets that text as its new content (keeping its modification time) just before
+/// the check against what was read, the way another program could change it at the worst moment.
+#[cfg(debug_assertions)]
+mod test_hook {
+    use std::path::Path;
+
+    pub fn before_replace(target: &Path) {
+        let Some(content) = std::env::var_os("DFIX_TEST_BEFORE_REPLACE") else {
+            return;
+        };
+        let modified = std::fs::metadata(target).and_then(|m| m.modified());
+        std::fs::write(target, content.as_encoded_bytes()).expect("test hook: cannot change the file");
+        if let Ok(modified) = modified {
+            let file = std::fs::File::options().write(true).open(target).expect("test hook: cannot reopen the file");
+            file.set_modified(modified).expect("test hook: cannot restore the modification time");
+        }
+    }
 }
 
 /// Whether `path` still is what was read.
@@ -121,7 +218,7 @@ mod tests {
         fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".dfix-tmp"))
+            .filter(|n| is_temp_name(std::ffi::OsStr::new(n)))
             .collect()
     }
 
@@ -162,6 +259,30 @@ mod tests {
         assert!(matches!(err, WriteError::Changed { .. }), "{err}");
         assert_eq!(fs::read_to_string(&path).unwrap(), "someone else's\n");
         assert!(leftovers(tmp.path()).is_empty());
+    }
+
+    #[test]
+    fn temporary_files_of_ended_processes_are_stale() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("Dockerfile");
+        fs::write(&file, "FROM a\n").unwrap();
+        // A process id that cannot be running (above the kernel's maximum), and our own.
+        let dead = tmp.path().join(".Dockerfile.4194305.aBc123.dfix-tmp");
+        let ours = tmp.path().join(format!(".Dockerfile.{}.xYz789.dfix-tmp", std::process::id()));
+        let other = tmp.path().join(".other.1.q.dfix-tmp");
+        for p in [&dead, &ours, &other] {
+            fs::write(p, "partial").unwrap();
+        }
+        let mut expected = vec![dead.clone(), ours.clone()];
+        expected.sort();
+        assert_eq!(temps_beside(&file), expected);
+        if Path::new("/proc/self").exists() {
+            assert!(remove_if_stale(&dead).unwrap());
+            assert!(!dead.exists());
+        }
+        assert!(!remove_if_stale(&ours).unwrap(), "a live process's file is kept");
+        assert!(!remove_if_stale(&file).unwrap(), "only temporary files are removed");
+        assert!(ours.exists() && file.exists());
     }
 
     #[test]

@@ -1,8 +1,10 @@
-//! The default command: find the Dockerfiles, fix them in parallel, and print diffs (default), per-file lines
-//! (`--check`, `--apply`) and a summary, in path order.
+//! The default command: find the Dockerfiles, fix them in parallel as they are found, and print diffs (default),
+//! per-file lines (`--check`, `--apply`) and a summary, in path order. `--apply` also removes the temporary files
+//! that an interrupted run left beside the Dockerfiles.
 
 use std::io::{self, Write};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use anstream::{AutoStream, ColorChoice};
 
@@ -10,14 +12,39 @@ use crate::cli::args::FixArgs;
 use crate::cli::digests;
 use crate::cli::parallel::map_in_order;
 use crate::cli::process::{FileReport, Mode, process};
-use crate::cli::settings::{Overrides, SettingsCache};
+use crate::cli::settings::{LookupError, Overrides, Settings, SettingsCache};
 use crate::cli::{ExitStatus, with_hint};
 use crate::report::summary::{Summary, Tense, file_line};
-use crate::walk;
+use crate::walk::{self, Walk};
+use crate::write;
+
+/// One step of the run, in path order.
+enum Job<S> {
+    File(S, PathBuf),
+    /// A temporary file of an interrupted `--apply`, to remove if stale.
+    Temp(PathBuf),
+    Error(walk::WalkError),
+}
+
+fn job(entry: walk::Entry, cache: &mut SettingsCache) -> Job<Result<Arc<Settings>, LookupError>> {
+    match entry {
+        walk::Entry::File(p) => Job::File(cache.for_file(&p), p),
+        walk::Entry::Temp(p) => Job::Temp(p),
+        walk::Entry::Error(e) => Job::Error(e),
+    }
+}
+
+enum Done {
+    File(FileReport),
+    Temp(PathBuf, std::io::Result<bool>),
+    Error(walk::WalkError),
+}
 
 pub fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
     let overrides = Overrides::from_args(args).map_err(|e| with_hint(&e, e.hint()))?;
-    let mut cache = SettingsCache::new(overrides, args.config.as_deref()).map_err(|e| with_hint(&e, e.hint()))?;
+    let mut cache =
+        SettingsCache::new(overrides.clone(), args.config.as_deref()).map_err(|e| with_hint(&e, e.hint()))?;
+    let mut probe = SettingsCache::new(overrides, args.config.as_deref()).map_err(|e| with_hint(&e, e.hint()))?;
     let mode = match (args.apply, args.check) {
         (true, _) => Mode::Apply,
         (_, true) => Mode::Check,
@@ -25,27 +52,40 @@ pub fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
     };
     let roots = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
 
-    let found = walk::collect(&roots);
+    let walk = || {
+        let walk = Walk::new(&roots);
+        if mode == Mode::Apply { walk.with_temps() } else { walk }
+    };
     let mut stderr = io::stderr();
-    let mut summary = Summary { errors: found.errors.len(), ..Summary::default() };
-    for error in &found.errors {
-        let _ = writeln!(stderr, "{error}");
-    }
-    // Settings are looked up in path order, so a broken dfix.toml is reported with the first file it governs.
-    let jobs: Vec<_> = found.files.into_iter().map(|p| (cache.for_file(&p), p)).collect();
-    // Image digests are looked up before any file is fixed (only when pin-digest runs).
-    let lookups = digests::for_files(&jobs, args.offline);
-    for error in &lookups.errors {
-        let _ = writeln!(stderr, "{error}");
-    }
-    summary.errors += lookups.errors.len();
-    let jobs: Vec<_> = jobs
-        .into_iter()
-        .map(|(settings, path)| {
-            let found = settings.as_ref().ok().and_then(|s| lookups.for_settings(s));
-            (settings, path, found)
-        })
-        .collect();
+    let mut summary = Summary::default();
+
+    // pin-digest resolves the images of every file in one batch before any file is fixed, so a run where it is on
+    // holds the whole list; otherwise files stream from the search into the workers. Settings are looked up in
+    // path order, so a broken dfix.toml is reported with the first file it governs (the probe for pin-digest has a
+    // cache of its own, so that the report is left to the real run).
+    let pins_digests = walk().any(|e| match e {
+        walk::Entry::File(p) => probe.for_file(&p).is_ok_and(|s| s.pins_digests()),
+        _ => false,
+    });
+    let mut lookups = digests::Lookups::default();
+    let jobs: Box<dyn Iterator<Item = Job<_>> + Send> = if pins_digests {
+        let jobs: Vec<Job<_>> = walk().map(|e| job(e, &mut cache)).collect();
+        let files: Vec<_> = jobs
+            .iter()
+            .filter_map(|j| match j {
+                Job::File(settings, path) => Some((settings.clone(), path.clone())),
+                _ => None,
+            })
+            .collect();
+        lookups = digests::for_files(&files, args.offline);
+        for error in &lookups.errors {
+            let _ = writeln!(stderr, "{error}");
+        }
+        summary.errors += lookups.errors.len();
+        Box::new(jobs.into_iter())
+    } else {
+        Box::new(walk().map(move |e| job(e, &mut cache)))
+    };
 
     let stdout = io::stdout();
     let choice = AutoStream::choice(&stdout);
@@ -57,8 +97,41 @@ pub fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
 
     map_in_order(
         jobs,
-        |(settings, path, digests)| process(path, settings, digests, mode, color),
-        |report: FileReport| -> io::Result<()> {
+        |job| match job {
+            Job::File(settings, path) => {
+                let found = settings.as_ref().ok().and_then(|s| lookups.for_settings(s));
+                Done::File(process(path, settings, found, mode, color))
+            }
+            Job::Temp(path) => {
+                let removed = write::remove_if_stale(&path);
+                Done::Temp(path, removed)
+            }
+            Job::Error(e) => Done::Error(e),
+        },
+        |done| -> io::Result<()> {
+            let report = match done {
+                Done::File(report) => report,
+                Done::Temp(path, Ok(removed)) => {
+                    if removed {
+                        let _ = writeln!(stderr, "{}: removed, left by an interrupted dfix run", path.display());
+                    }
+                    return Ok(());
+                }
+                Done::Temp(path, Err(e)) => {
+                    let _ = writeln!(
+                        stderr,
+                        "{}: cannot remove this file left by an interrupted dfix run: {e}",
+                        path.display()
+                    );
+                    summary.errors += 1;
+                    return Ok(());
+                }
+                Done::Error(e) => {
+                    let _ = writeln!(stderr, "{e}");
+                    summary.errors += 1;
+                    return Ok(());
+                }
+            };
             summary.files += 1;
             summary.held_back_unsafe += report.held_back_unsafe;
             for line in report.notes.iter().chain(&report.errors) {
