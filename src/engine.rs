@@ -194,15 +194,25 @@ fn choose(proposals: &[Proposal], required: Applicability) -> Vec<usize> {
         .filter(|&i| proposals[i].fix.as_ref().is_some_and(|f| f.applies(required) && !f.edits().is_empty()))
         .collect();
     candidates.sort_by_key(|&i| (proposals[i].fix.as_ref().map(|f| f.span().start).unwrap_or(0), i));
-    let mut taken: Vec<Range<usize>> = Vec::new();
+    // Taken ranges never overlap, so sorted by start they are sorted by end too: only the last few starting at or
+    // before an edit's end can conflict with it, which keeps a pass linear in the number of fixes (a 10 MB file can
+    // have a hundred thousand).
+    let mut taken: std::collections::BTreeSet<(usize, usize)> = std::collections::BTreeSet::new();
     let mut chosen = Vec::new();
     for i in candidates {
         let fix = proposals[i].fix.as_ref().expect("filtered");
-        let clashes = fix.edits().iter().any(|e| taken.iter().any(|t| conflicts(&e.range(), t)));
+        let clashes = fix.edits().iter().any(|e| {
+            let e = e.range();
+            taken
+                .range(..=(e.end, usize::MAX))
+                .rev()
+                .take_while(|&&(_, end)| end >= e.start)
+                .any(|&(start, end)| conflicts(&e, &(start..end)))
+        });
         if clashes {
             continue;
         }
-        taken.extend(fix.edits().iter().map(Edit::range));
+        taken.extend(fix.edits().iter().map(|e| (e.start(), e.end())));
         chosen.push(i);
     }
     chosen

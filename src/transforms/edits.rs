@@ -55,7 +55,10 @@ pub fn double_quote_literal(value: &str, escape: char) -> String {
 
 /// Whether any comment line of the file lies inside `range` (an edit over it would delete the comment).
 pub fn has_comment_in(file: &Dockerfile, range: &Range<usize>) -> bool {
-    file.comments().iter().any(|c| c.start < range.end && range.start < c.end)
+    // Comments are in file order and do not overlap: only the first one ending after `range.start` can qualify.
+    let comments = file.comments();
+    let first = comments.partition_point(|c| c.end <= range.start);
+    comments.get(first).is_some_and(|c| c.start < range.end)
 }
 
 /// Why RUN instructions cannot be joined into one without possibly changing what the build does.
