@@ -81,6 +81,11 @@ impl Transform for EnvKeyValue {
                 out.propose(instr.range.clone(), message);
                 continue;
             }
+            // A quote or escape in the key: `key=` would pair it with the value's quotes differently.
+            if key.raw.contains(['"', '\'', escape, '\\']) {
+                out.propose(instr.range.clone(), message);
+                continue;
+            }
             let one_word = split_words(value, escape).len() == 1;
             let plain = !value.contains(['"', '\'', escape, '\\']);
             let edits = if one_word {

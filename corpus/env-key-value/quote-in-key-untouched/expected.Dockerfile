@@ -1,0 +1,3 @@
+FROM alpine
+LABEL "-N V x
+ENV "A B
