@@ -31,11 +31,13 @@ for i in range(n):
 PY
 python3 - "$work/big/Dockerfile" <<'PY'
 import os, sys
-block = ("RUN apt-get update && apt-get install -y curl \\\n    && rm -rf /var/lib/apt/lists/*\n"
-         "ENV A 1\nADD app.py /app/\nLABEL a=b\n# comment\n")
+# 200 blocks of a RUN with a 2,500-line continuation, a legacy ENV, an ADD and a comment: 10 MB.
+block = ("RUN apt-get update && apt-get install -y \\\n"
+         + "".join("    package-%05d \\\n" % i for i in range(2500))
+         + "    && rm -rf /var/lib/apt/lists/*\nENV A 1\nADD app.py /app/\n# comment\n")
 os.makedirs(os.path.dirname(sys.argv[1]))
 with open(sys.argv[1], "w") as f:
-    f.write("FROM debian:12\n" + block * (10 * 1024 * 1024 // len(block) + 1))
+    f.write("FROM debian:12\n" + block * 200)
 PY
 
 run() {

@@ -22,6 +22,8 @@ thread_local! {
 pub struct ShellScript {
     text: MappedText,
     tree: Tree,
+    /// [`ShellScript::commands`], computed once: several transforms ask for it, some more than once.
+    commands: std::cell::OnceCell<Vec<Command>>,
 }
 
 /// A word of a command: its range in the script text, its raw text, and its value when it is static (no
@@ -200,7 +202,7 @@ impl ShellScript {
         let tree = BASH
             .with(|p| p.borrow_mut().parse(text.as_str(), None))
             .expect("parsing without a timeout or cancellation flag always returns a tree");
-        ShellScript { text, tree }
+        ShellScript { text, tree, commands: std::cell::OnceCell::new() }
     }
 
     pub fn text(&self) -> &MappedText {
@@ -242,9 +244,16 @@ impl ShellScript {
 
     /// All simple commands, in source order, with where they sit.
     pub fn commands(&self) -> Vec<Command> {
-        let mut out = Vec::new();
-        self.collect(self.tree.root_node(), Placement::default(), &mut out);
-        out
+        self.command_list().to_vec()
+    }
+
+    /// [`ShellScript::commands`] without a copy.
+    pub fn command_list(&self) -> &[Command] {
+        self.commands.get_or_init(|| {
+            let mut out = Vec::new();
+            self.collect(self.tree.root_node(), Placement::default(), &mut out);
+            out
+        })
     }
 
     /// The top-level statements, in order. Comments are skipped (see [`ShellScript::has_comments`]).
@@ -361,7 +370,7 @@ impl ShellScript {
     /// only act where the shell does not ignore them. Also true for anything that could run unknown commands in
     /// this shell: `eval`, `.`/`source`, a command whose name is not static.
     pub fn may_enable_errexit(&self) -> bool {
-        self.commands().iter().any(|cmd| {
+        self.command_list().iter().any(|cmd| {
             let Some(name) = builtin_name(cmd) else { return true };
             let args: Vec<Option<&str>> = cmd.words[cmd.words.iter().position(|w| w.is(&name)).map_or(1, |i| i + 1)..]
                 .iter()
@@ -460,8 +469,8 @@ impl ShellScript {
     /// substitutions or pipelines): the shell remembers where it found them.
     pub fn hashed_commands(&self) -> Vec<String> {
         let outside: Vec<Range<usize>> = self.child_process_ranges();
-        self.commands()
-            .into_iter()
+        self.command_list()
+            .iter()
             .filter(|cmd| !outside.iter().any(|r| r.start <= cmd.range.start && cmd.range.end <= r.end))
             .filter_map(|cmd| cmd.name().and_then(|w| w.value.clone()))
             .filter(|name| !name.contains('/') && !is_builtin(name))
@@ -470,7 +479,7 @@ impl ShellScript {
 
     /// Names of all commands the script runs, wherever they sit (statically known names only).
     pub fn command_names(&self) -> Vec<String> {
-        self.commands().into_iter().filter_map(|cmd| cmd.name().and_then(|w| w.value.clone())).collect()
+        self.command_list().iter().filter_map(|cmd| cmd.name().and_then(|w| w.value.clone())).collect()
     }
 
     fn child_process_ranges(&self) -> Vec<Range<usize>> {

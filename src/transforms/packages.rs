@@ -63,7 +63,7 @@ pub fn units<'a>(file: &'a Dockerfile, instr: &Instruction, shells: &[String]) -
         return None;
     }
     let mut out = vec![Unit { script: UnitScript::Body(body), host: None }];
-    for cmd in body.commands() {
+    for cmd in body.command_list() {
         let words = &cmd.words[cmd.unwrapped_start()..];
         let Some(name) = words.first().and_then(|w| w.value.as_deref()) else { continue };
         if !shells.iter().any(|s| s == basename(name)) {
