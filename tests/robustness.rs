@@ -195,7 +195,9 @@ fn a_10_mb_dockerfile_is_fixed_with_bounded_memory() {
     const PACKAGES: usize = 2_500;
     let block: String = std::iter::once("RUN apt-get update && apt-get install -y \\\n".to_string())
         .chain((0..PACKAGES).map(|i| format!("    package-{i:05} \\\n")))
-        .chain(std::iter::once("    && rm -rf /var/lib/apt/lists/*\nENV A 1\nADD app.py /app/\n# comment\n".to_string()))
+        .chain(std::iter::once(
+            "    && rm -rf /var/lib/apt/lists/*\nENV A 1\nADD app.py /app/\n# comment\n".to_string(),
+        ))
         .collect();
     let input = format!("FROM debian:12\n{}", block.repeat(BLOCKS));
     assert!(input.len() > 10_000_000, "{} bytes", input.len());

@@ -135,7 +135,7 @@ fn cased(keyword: &str, case: Case, n: usize) -> String {
         Case::Mixed => keyword
             .chars()
             .enumerate()
-            .map(|(i, c)| if (i + n) % 3 == 0 { c.to_ascii_uppercase() } else { c.to_ascii_lowercase() })
+            .map(|(i, c)| if (i + n).is_multiple_of(3) { c.to_ascii_uppercase() } else { c.to_ascii_lowercase() })
             .collect(),
     }
 }
