@@ -35,6 +35,23 @@ pub struct Options<'a> {
     pub digests: Option<&'a crate::registry::Resolutions>,
 }
 
+impl<'a> Options<'a> {
+    /// Safe fixes only, up to [`MAX_PASSES`], no network, no path, no digests: override fields as needed with
+    /// `Options { required: Applicability::Unsafe, ..Options::new(..) }`.
+    pub fn new(transforms: Vec<&'static dyn Transform>, config: &'a Config, knowledge: &'a Knowledge) -> Self {
+        Options {
+            transforms,
+            required: Applicability::Safe,
+            max_passes: MAX_PASSES,
+            config,
+            knowledge,
+            offline: true,
+            path: None,
+            digests: None,
+        }
+    }
+}
+
 /// A fix that was applied.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Applied {
@@ -332,16 +349,7 @@ mod tests {
 
     fn run(transforms: Vec<&'static dyn Transform>, source: &str) -> Outcome {
         let config = Config::default();
-        let options = Options {
-            transforms,
-            required: Applicability::Safe,
-            max_passes: 10,
-            config: &config,
-            knowledge: Knowledge::builtin(),
-            offline: true,
-            path: None,
-            digests: None,
-        };
+        let options = Options { max_passes: 10, ..Options::new(transforms, &config, Knowledge::builtin()) };
         fix(source, &options).expect("parses")
     }
 

@@ -10,7 +10,6 @@ use std::process::Command;
 
 use dfix::config::Config;
 use dfix::engine::{self, Options};
-use dfix::fix::Applicability;
 use dfix::knowledge::Knowledge;
 use dfix::syntax::{Dockerfile, InstructionKind};
 use dfix::transforms::lookup;
@@ -119,14 +118,8 @@ const CASES: u32 = 300;
 fn merged_bodies_build_the_same() {
     let config = Config::default();
     let options = Options {
-        transforms: vec![lookup("merge-runs").expect("registered")],
-        required: Applicability::Safe,
         max_passes: 10,
-        config: &config,
-        knowledge: Knowledge::builtin(),
-        offline: true,
-        path: None,
-        digests: None,
+        ..Options::new(vec![lookup("merge-runs").expect("registered")], &config, Knowledge::builtin())
     };
     let runner_config = RunnerConfig { cases: CASES, failure_persistence: None, ..RunnerConfig::default() };
     let mut runner = TestRunner::new_with_rng(runner_config, TestRng::deterministic_rng(RngAlgorithm::ChaCha));

@@ -167,16 +167,7 @@ mod tests {
             })
             .collect();
         let config = Config::default();
-        let options = Options {
-            transforms: vec![&MergeRuns],
-            required: Applicability::Safe,
-            max_passes: 10,
-            config: &config,
-            knowledge: Knowledge::builtin(),
-            offline: true,
-            path: None,
-            digests: None,
-        };
+        let options = Options { max_passes: 10, ..Options::new(vec![&MergeRuns], &config, Knowledge::builtin()) };
         let input = format!("FROM debian\n{}", blocks[0]);
         let outcome = engine::fix(&input, &options).unwrap();
         assert_eq!(outcome.output, format!("FROM debian\n{}", blocks[1]));

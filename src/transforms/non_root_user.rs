@@ -835,14 +835,9 @@ mod tests {
         let config = Config::from_str(config, std::path::Path::new("dfix.toml")).unwrap();
         let knowledge = Knowledge::with_extensions(&config.knowledge).unwrap();
         let options = engine::Options {
-            transforms: vec![&NonRootUser],
             required: Applicability::Unsafe,
             max_passes: 10,
-            config: &config,
-            knowledge: &knowledge,
-            offline: true,
-            path: None,
-            digests: None,
+            ..engine::Options::new(vec![&NonRootUser], &config, &knowledge)
         };
         let outcome = engine::fix(src, &options).unwrap();
         assert!(outcome.internal_errors.is_empty(), "{:?}", outcome.internal_errors);
