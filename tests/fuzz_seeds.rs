@@ -1,7 +1,7 @@
 //! The fuzz target's logic (`fuzz/src/target.rs`) over its seed corpus, without libFuzzer: every fixture under
-//! `corpus/` (inputs, expected outputs, case files), plus whatever the fuzzer saved in `fuzz/corpus/` and
-//! `fuzz/artifacts/` when it has been run here. So the target's assertions are checked on every `cargo test`, and a
-//! crash the fuzzer found stays a failing test until it is fixed.
+//! `corpus/` (inputs, expected outputs, case files) and the crashes kept in `fuzz/regressions/`, plus whatever the
+//! fuzzer saved in `fuzz/corpus/` and `fuzz/artifacts/` when it has been run here. So the target's assertions are
+//! checked on every `cargo test`, and a crash the fuzzer found stays a failing test until it is fixed.
 
 mod common;
 
@@ -31,7 +31,7 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
 fn fuzz_target_holds_on_the_seed_corpus() {
     let root = common::manifest_dir();
     let mut seeds = Vec::new();
-    for dir in ["corpus", "fuzz/corpus", "fuzz/artifacts"] {
+    for dir in ["corpus", "fuzz/regressions", "fuzz/corpus", "fuzz/artifacts"] {
         files(&root.join(dir), &mut seeds);
     }
     seeds.sort();

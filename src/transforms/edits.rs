@@ -53,6 +53,16 @@ pub fn double_quote_literal(value: &str, escape: char) -> String {
     out
 }
 
+/// A word for a POSIX shell command line that the shell takes as exactly `value`: kept as it is when it holds only
+/// characters no shell treats specially, single-quoted otherwise (a `'` inside becoming `'\''`).
+pub fn shell_quote(value: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_./-+@%:,=".contains(c);
+    if !value.is_empty() && value.chars().all(plain) {
+        return value.to_string();
+    }
+    format!("'{}'", value.replace('\'', "'\\''"))
+}
+
 /// Whether any comment line of the file lies inside `range` (an edit over it would delete the comment).
 pub fn has_comment_in(file: &Dockerfile, range: &Range<usize>) -> bool {
     // Comments are in file order and do not overlap: only the first one ending after `range.start` can qualify.
@@ -462,6 +472,16 @@ mod tests {
     fn literal_quoting() {
         assert_eq!(double_quote_literal(r#"Jo "J" $HOME \x"#, '\\'), r#""Jo \"J\" \$HOME \\x""#);
         assert_eq!(double_quote_literal("a$b", '`'), "\"a`$b\"");
+    }
+
+    #[test]
+    fn shell_quoting() {
+        assert_eq!(shell_quote("/srv/app-1.2_x"), "/srv/app-1.2_x");
+        assert_eq!(shell_quote("/ap`"), "'/ap`'");
+        assert_eq!(shell_quote("/my dir/$HOME"), "'/my dir/$HOME'");
+        assert_eq!(shell_quote("/it's"), "'/it'\\''s'");
+        assert_eq!(shell_quote("/end\\"), "'/end\\'");
+        assert_eq!(shell_quote(""), "''");
     }
     fn join(src: &str) -> Result<String, JoinRefusal> {
         let file = Dockerfile::parse(src);

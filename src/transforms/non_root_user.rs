@@ -8,6 +8,7 @@ use crate::fix::{Applicability, Edit};
 use crate::knowledge::{Family, ImageFacts, Images, is_root_user};
 use crate::syntax::words::{split_words, unquote};
 use crate::syntax::{Dockerfile, Instruction, InstructionKind, Stage, StageBase};
+use crate::transforms::edits::shell_quote;
 use crate::transforms::{Context, Proposals, Transform, TransformMeta, declare_transform};
 
 declare_transform! {
@@ -229,7 +230,7 @@ impl Transform for NonRootUser {
         if family.create.is_some()
             && let Some(dir) = chown_dir
         {
-            commands.push(format!("chown {}:{} {dir}", plan.uid, plan.gid));
+            commands.push(format!("chown {}:{} {}", plan.uid, plan.gid, shell_quote(dir)));
         }
         let mut edits = vec![Edit::insertion(insertion_text(file, &commands, &plan, point.newline_first), point.at)];
         if settings.chown_app
@@ -921,6 +922,14 @@ mod tests {
         assert!(notes.iter().any(|n| n.contains("WORKDIR could not be resolved")), "{notes:?}");
         let (_, notes) = fix("FROM python:3\nARG DIR\nWORKDIR $DIR\nUSER 1000:1000\nCMD [\"x\"]\n", "");
         assert!(notes.is_empty(), "only the user this transform switches to is warned about: {notes:?}");
+    }
+
+    #[test]
+    fn a_workdir_with_shell_characters_is_quoted_for_chown() {
+        let (output, _) = fix("FROM python:3\nWORKDIR /ap`\nCMD [\"x\"]\n", "");
+        assert!(output.contains("&& chown 10001:10001 '/ap`'\nUSER 10001:10001\n"), "{output}");
+        let (output, _) = fix("FROM python:3\nWORKDIR \"/srv/it's here\"\nCMD [\"x\"]\n", "");
+        assert!(output.contains("&& chown 10001:10001 '/srv/it'\\''s here'\n"), "{output}");
     }
 
     #[test]
