@@ -259,6 +259,7 @@ fn apply_checked(
     };
     let attempt = |subset: &[usize]| -> Option<Dockerfile> {
         let next = Dockerfile::parse(&apply_edits(file.source(), &edits_of(subset)));
+        next.inherit_shells(file);
         (next.errors().is_empty() && !next.shell_errors_grew(file)).then_some(next)
     };
     if let Some(ok) = attempt(chosen) {

@@ -484,6 +484,30 @@ impl Dockerfile {
         added > removed
     }
 
+    /// Take over the parsed shell bodies of `before` (an earlier version of this file) whose text is unchanged, so
+    /// they are not parsed again.
+    pub fn inherit_shells(&self, before: &Dockerfile) {
+        let mut parsed: std::collections::HashMap<&str, &ShellScript> = std::collections::HashMap::new();
+        for cell in &before.shells {
+            if let Some(Some(script)) = cell.get() {
+                parsed.entry(script.source()).or_insert(script);
+            }
+        }
+        if parsed.is_empty() {
+            return;
+        }
+        for (i, cell) in self.shells.iter().enumerate() {
+            if cell.get().is_some() {
+                continue;
+            }
+            if let Some(text) = self.shell_text(i)
+                && let Some(old) = parsed.get(text.as_str())
+            {
+                let _ = cell.set(Some(old.relocated(text.clone())));
+            }
+        }
+    }
+
     /// Build the model from the tree.
     fn build(&mut self) {
         // Tree clones share the same nodes; this one only frees `self` for the mutations below.
@@ -1007,5 +1031,24 @@ mod tests {
         assert_eq!(f.keyword("USER"), "user");
         assert_eq!(f.continuation_indent(), "\t");
         assert_eq!(f.line_ending(), "\n");
+    }
+
+    #[test]
+    fn a_new_version_reuses_the_parses_of_unchanged_bodies_at_their_new_positions() {
+        let before = Dockerfile::parse("FROM a\nRUN apt-get install -y curl\nRUN echo one\n");
+        let _ = (before.shell(1).unwrap().commands(), before.shell(2).unwrap().commands());
+        let after = Dockerfile::parse("FROM a\n# moved down\nRUN apt-get install -y curl\nRUN echo two\n");
+        after.inherit_shells(&before);
+        let kept = after.shell(1).unwrap();
+        assert!(kept.shares_parse_with(before.shell(1).unwrap()));
+        let curl = &kept.commands()[0].words[3];
+        assert_eq!(&after.source()[kept.file_range(curl.range.clone())], "curl");
+        assert_eq!(
+            kept.file_range(curl.range.clone()).start,
+            before.shell(1).unwrap().file_range(curl.range.clone()).start + 13
+        );
+        let changed = after.shell(2).unwrap();
+        assert!(!changed.shares_parse_with(before.shell(2).unwrap()));
+        assert_eq!(changed.commands()[0].words[1].value.as_deref(), Some("two"));
     }
 }

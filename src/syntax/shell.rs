@@ -6,6 +6,7 @@
 
 use std::cell::RefCell;
 use std::ops::Range;
+use std::sync::{Arc, OnceLock};
 
 use tree_sitter::{Node, Parser, Tree};
 
@@ -21,9 +22,15 @@ thread_local! {
 
 pub struct ShellScript {
     text: MappedText,
+    /// What depends only on the text, shared by the scripts of equal text in successive versions of a file (a fix
+    /// pass leaves most bodies as they were; they are not parsed again).
+    parsed: Arc<Parsed>,
+}
+
+struct Parsed {
     tree: Tree,
     /// [`ShellScript::commands`], computed once: several transforms ask for it, some more than once.
-    commands: std::cell::OnceCell<Vec<Command>>,
+    commands: OnceLock<Vec<Command>>,
 }
 
 /// A word of a command: its range in the script text, its raw text, and its value when it is static (no
@@ -202,7 +209,14 @@ impl ShellScript {
         let tree = BASH
             .with(|p| p.borrow_mut().parse(text.as_str(), None))
             .expect("parsing without a timeout or cancellation flag always returns a tree");
-        ShellScript { text, tree, commands: std::cell::OnceCell::new() }
+        ShellScript { text, parsed: Arc::new(Parsed { tree, commands: OnceLock::new() }) }
+    }
+
+    /// This script's parse for `text`, which must be the same shell text at other file positions: the tree and
+    /// the command list are shared, not recomputed.
+    pub fn relocated(&self, text: MappedText) -> ShellScript {
+        debug_assert_eq!(text.as_str(), self.text.as_str());
+        ShellScript { text, parsed: Arc::clone(&self.parsed) }
     }
 
     pub fn text(&self) -> &MappedText {
@@ -213,8 +227,13 @@ impl ShellScript {
         self.text.as_str()
     }
 
+    /// Whether `self` and `other` share one parse (see [`ShellScript::relocated`]).
+    pub fn shares_parse_with(&self, other: &ShellScript) -> bool {
+        Arc::ptr_eq(&self.parsed, &other.parsed)
+    }
+
     pub fn tree(&self) -> &Tree {
-        &self.tree
+        &self.parsed.tree
     }
 
     /// The file range of a range of the script text.
@@ -224,7 +243,7 @@ impl ShellScript {
 
     /// ERROR and MISSING nodes in the bash tree.
     pub fn error_count(&self) -> usize {
-        let root = self.tree.root_node();
+        let root = self.parsed.tree.root_node();
         if !root.has_error() {
             return 0;
         }
@@ -249,16 +268,16 @@ impl ShellScript {
 
     /// [`ShellScript::commands`] without a copy.
     pub fn command_list(&self) -> &[Command] {
-        self.commands.get_or_init(|| {
+        self.parsed.commands.get_or_init(|| {
             let mut out = Vec::new();
-            self.collect(self.tree.root_node(), Placement::default(), &mut out);
+            self.collect(self.parsed.tree.root_node(), Placement::default(), &mut out);
             out
         })
     }
 
     /// The top-level statements, in order. Comments are skipped (see [`ShellScript::has_comments`]).
     pub fn statements(&self) -> Vec<Statement> {
-        let root = self.tree.root_node();
+        let root = self.parsed.tree.root_node();
         let mut out: Vec<Statement> = Vec::new();
         let mut c = root.walk();
         for child in root.children(&mut c) {
@@ -290,7 +309,7 @@ impl ShellScript {
     /// on the same logical line would be commented out).
     pub fn has_comments(&self) -> bool {
         let mut found = false;
-        visit(self.tree.root_node(), &mut |n| {
+        visit(self.parsed.tree.root_node(), &mut |n| {
             found |= n.kind() == "comment";
             !found
         });
@@ -300,7 +319,7 @@ impl ShellScript {
     /// The commands and constructs that change the shell's state for what follows in the same shell.
     pub fn state_changes(&self) -> Vec<StateChange> {
         let mut out = Vec::new();
-        self.collect_state(self.tree.root_node(), &mut out);
+        self.collect_state(self.parsed.tree.root_node(), &mut out);
         out
     }
 
@@ -347,7 +366,7 @@ impl ShellScript {
     /// anywhere in the script.
     pub fn flow_changes(&self) -> Vec<FlowChange> {
         let mut out = Vec::new();
-        visit(self.tree.root_node(), &mut |n| {
+        visit(self.parsed.tree.root_node(), &mut |n| {
             let kind = match n.kind() {
                 "&" => Some(FlowKind::Background),
                 "command" => self.command(n, Placement::default()).and_then(|cmd| match builtin_name(&cmd)?.as_str() {
@@ -395,7 +414,7 @@ impl ShellScript {
     /// script stops at the failing command either way. Compound commands, subshells, functions, `eval` and sourced
     /// files could run commands after a failure, so they never count.
     pub fn is_errexit_neutral(&self) -> bool {
-        self.neutral_list(self.tree.root_node())
+        self.neutral_list(self.parsed.tree.root_node())
     }
 
     fn neutral_list(&self, node: Node) -> bool {
@@ -484,7 +503,7 @@ impl ShellScript {
 
     fn child_process_ranges(&self) -> Vec<Range<usize>> {
         let mut out = Vec::new();
-        visit(self.tree.root_node(), &mut |n| {
+        visit(self.parsed.tree.root_node(), &mut |n| {
             let child = matches!(n.kind(), "subshell" | "command_substitution" | "process_substitution" | "pipeline");
             if child {
                 out.push(n.byte_range());
