@@ -69,8 +69,8 @@ impl Transform for NoSudo {
             }
             let Some(script) = cx.file.shell(instr.index) else { continue };
             let sudos: Vec<_> = script
-                .commands()
-                .into_iter()
+                .command_list()
+                .iter()
                 .filter(|c| c.words.first().and_then(|w| w.value.as_deref()).is_some_and(|v| basename(v) == "sudo"))
                 .collect();
             if sudos.is_empty() {
@@ -97,6 +97,11 @@ impl Transform for NoSudo {
                     continue;
                 }
                 let Some(name) = target.value.as_deref() else { continue };
+                // A command name with other characters (`ap@-get`) can make the body unreadable for the shell
+                // parser once it starts the command; such names are rare enough to leave alone.
+                if !target.raw.chars().all(|c| c.is_ascii_alphanumeric() || "_./+-".contains(c)) {
+                    continue;
+                }
                 // The removed text must be one piece of the file: no continuation or comment line inside it.
                 let range = cmd.words[0].range.start..target.range.start;
                 if !script.text().is_contiguous_range(range.clone()) || shell_word_range(script, target).is_none() {
