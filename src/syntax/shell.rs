@@ -29,8 +29,12 @@ pub struct ShellScript {
 
 struct Parsed {
     tree: Tree,
-    /// [`ShellScript::commands`], computed once: several transforms ask for it, some more than once.
+    /// [`ShellScript::commands`], computed once: several transforms ask for it, some more than once. The same
+    /// for the other facts below.
     commands: OnceLock<Vec<Command>>,
+    state_changes: OnceLock<Vec<StateChange>>,
+    flow_changes: OnceLock<Vec<FlowChange>>,
+    has_comments: OnceLock<bool>,
 }
 
 /// A word of a command: its range in the script text, its raw text, and its value when it is static (no
@@ -209,7 +213,16 @@ impl ShellScript {
         let tree = BASH
             .with(|p| p.borrow_mut().parse(text.as_str(), None))
             .expect("parsing without a timeout or cancellation flag always returns a tree");
-        ShellScript { text, parsed: Arc::new(Parsed { tree, commands: OnceLock::new() }) }
+        ShellScript {
+            text,
+            parsed: Arc::new(Parsed {
+                tree,
+                commands: OnceLock::new(),
+                state_changes: OnceLock::new(),
+                flow_changes: OnceLock::new(),
+                has_comments: OnceLock::new(),
+            }),
+        }
     }
 
     /// This script's parse for `text`, which must be the same shell text at other file positions: the tree and
@@ -308,19 +321,23 @@ impl ShellScript {
     /// Whether the script has a `#` comment (which runs to the end of the line, so text appended after the script
     /// on the same logical line would be commented out).
     pub fn has_comments(&self) -> bool {
-        let mut found = false;
-        visit(self.parsed.tree.root_node(), &mut |n| {
-            found |= n.kind() == "comment";
-            !found
-        });
-        found
+        *self.parsed.has_comments.get_or_init(|| {
+            let mut found = false;
+            visit(self.parsed.tree.root_node(), &mut |n| {
+                found |= n.kind() == "comment";
+                !found
+            });
+            found
+        })
     }
 
     /// The commands and constructs that change the shell's state for what follows in the same shell.
-    pub fn state_changes(&self) -> Vec<StateChange> {
-        let mut out = Vec::new();
-        self.collect_state(self.parsed.tree.root_node(), &mut out);
-        out
+    pub fn state_changes(&self) -> &[StateChange] {
+        self.parsed.state_changes.get_or_init(|| {
+            let mut out = Vec::new();
+            self.collect_state(self.parsed.tree.root_node(), &mut out);
+            out
+        })
     }
 
     fn collect_state(&self, node: Node, out: &mut Vec<StateChange>) {
@@ -364,25 +381,29 @@ impl ShellScript {
 
     /// Commands that end or replace the shell (`exit`, `return`, `exec`) and background jobs (`&`, `coproc`),
     /// anywhere in the script.
-    pub fn flow_changes(&self) -> Vec<FlowChange> {
-        let mut out = Vec::new();
-        visit(self.parsed.tree.root_node(), &mut |n| {
-            let kind = match n.kind() {
-                "&" => Some(FlowKind::Background),
-                "command" => self.command(n, Placement::default()).and_then(|cmd| match builtin_name(&cmd)?.as_str() {
-                    "exit" | "return" | "logout" => Some(FlowKind::Exit),
-                    "exec" => Some(FlowKind::Exec),
-                    "coproc" => Some(FlowKind::Background),
+    pub fn flow_changes(&self) -> &[FlowChange] {
+        self.parsed.flow_changes.get_or_init(|| {
+            let mut out = Vec::new();
+            visit(self.parsed.tree.root_node(), &mut |n| {
+                let kind = match n.kind() {
+                    "&" => Some(FlowKind::Background),
+                    "command" => {
+                        self.command(n, Placement::default()).and_then(|cmd| match builtin_name(&cmd)?.as_str() {
+                            "exit" | "return" | "logout" => Some(FlowKind::Exit),
+                            "exec" => Some(FlowKind::Exec),
+                            "coproc" => Some(FlowKind::Background),
+                            _ => None,
+                        })
+                    }
                     _ => None,
-                }),
-                _ => None,
-            };
-            if let Some(kind) = kind {
-                out.push(FlowChange { range: n.byte_range(), kind });
-            }
-            true
-        });
-        out
+                };
+                if let Some(kind) = kind {
+                    out.push(FlowChange { range: n.byte_range(), kind });
+                }
+                true
+            });
+            out
+        })
     }
 
     /// Whether running the script may turn on `errexit` (`set -e`, `set -o errexit`) or set an ERR trap, which

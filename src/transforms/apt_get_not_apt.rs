@@ -61,7 +61,7 @@ impl Transform for AptGetNotApt {
             let Some(script) = cx.file.shell(instr.index) else {
                 continue;
             };
-            for command in script.commands() {
+            for command in script.command_list() {
                 let words = &command.words[command.unwrapped_start()..];
                 let Some(name) = words.first() else { continue };
                 // Only the literal word `apt` is a call of apt.

@@ -178,7 +178,7 @@ impl<'a> JoinBody<'a> {
         if let Some(flow) = script.flow_changes().first() {
             return Err(JoinRefusal::Flow(flow.kind));
         }
-        let commands = script.commands();
+        let commands = script.command_list();
         let unwrapped = |c: &crate::syntax::Command| -> Option<String> {
             let word = c.words.get(c.unwrapped_start())?.value.as_deref()?;
             Some(word.to_string())
@@ -205,7 +205,7 @@ impl<'a> JoinBody<'a> {
             ends_with_semicolon: last.terminator == Terminator::Semicolon,
             changes_state: !script.state_changes().is_empty(),
             needs_errexit: (errexit_shell || script.may_enable_errexit()) && !script.is_errexit_neutral(),
-            hashed_self_updating: if updates_a_tool(&commands, knowledge) {
+            hashed_self_updating: if updates_a_tool(commands, knowledge) {
                 script.hashed_commands().into_iter().filter(|c| knowledge.shell.self_updating.contains(c)).collect()
             } else {
                 Vec::new()
