@@ -33,16 +33,8 @@ fn main() {
     println!("{} files ({:.1} MiB) from {}", files.len(), bytes as f64 / 1048576.0, dir.display());
 
     let config = Config::default();
-    let options = Options {
-        transforms: TRANSFORMS.to_vec(),
-        required: Applicability::Unsafe,
-        max_passes: engine::MAX_PASSES,
-        config: &config,
-        knowledge: Knowledge::builtin(),
-        offline: true,
-        path: None,
-        digests: None,
-    };
+    let options =
+        Options { required: Applicability::Unsafe, ..Options::new(TRANSFORMS.to_vec(), &config, Knowledge::builtin()) };
     let parse = |s: &String| {
         let f = Dockerfile::parse(s);
         std::hint::black_box(f.shell_error_count());
@@ -72,6 +64,18 @@ fn main() {
         "pipeline / parse-only time: {:.2} (1 thread), {:.2} ({threads} threads)",
         pipe_1.as_secs_f64() / parse_1.as_secs_f64(),
         pipe_n.as_secs_f64() / parse_n.as_secs_f64()
+    );
+    // How many times each file was parsed: once, plus once after each pass that applied fixes.
+    let mut histogram = std::collections::BTreeMap::new();
+    for s in &files {
+        let passes = engine::fix(s, &options).map_or(0, |o| o.passes.len());
+        *histogram.entry(passes).or_insert(0usize) += 1;
+    }
+    let total: usize = histogram.iter().map(|(p, n)| p * n).sum();
+    println!(
+        "fix passes per file: mean {:.2}; {}",
+        total as f64 / files.len() as f64,
+        histogram.iter().map(|(p, n)| format!("{p}: {n}")).collect::<Vec<_>>().join(", ")
     );
     if let Some(kib) = peak_rss_kib() {
         println!(

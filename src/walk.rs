@@ -118,6 +118,9 @@ pub struct Walk {
     current: Option<ignore::Walk>,
     seen: Option<HashSet<PathBuf>>,
     temps: bool,
+    /// The temporary files of each directory holding a file named on the command line, read once per directory
+    /// (a command line can name thousands of files of one directory).
+    dir_temps: std::collections::HashMap<PathBuf, Vec<PathBuf>>,
     pending: std::collections::VecDeque<Entry>,
 }
 
@@ -127,7 +130,14 @@ impl Walk {
         roots.sort();
         roots.dedup();
         let seen = (roots.len() > 1).then(HashSet::new);
-        Self { roots: roots.into_iter(), current: None, seen, temps: false, pending: Default::default() }
+        Self {
+            roots: roots.into_iter(),
+            current: None,
+            seen,
+            temps: false,
+            dir_temps: Default::default(),
+            pending: Default::default(),
+        }
     }
 
     /// Also yield the temporary files an interrupted `--apply` left beside the Dockerfiles (see
@@ -162,7 +172,14 @@ impl Walk {
             }
             Ok(_) => {
                 if self.temps {
-                    self.pending.extend(crate::write::temps_beside(&root).into_iter().map(Entry::Temp));
+                    let dir = match root.parent() {
+                        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+                        _ => PathBuf::from("."),
+                    };
+                    let temps = self.dir_temps.entry(dir).or_insert_with_key(|d| crate::write::temps_in(d));
+                    if !temps.is_empty() {
+                        self.pending.extend(crate::write::temps_for(&root, temps).into_iter().map(Entry::Temp));
+                    }
                 }
                 self.pending.push_back(Entry::File(root));
             }

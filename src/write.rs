@@ -101,27 +101,35 @@ pub fn is_temp_name(name: &std::ffi::OsStr) -> bool {
 
 /// Our temporary files beside `file` (made while replacing it).
 pub fn temps_beside(file: &Path) -> Vec<PathBuf> {
-    let Some(name) = file.file_name().and_then(|n| n.to_str()) else {
-        return Vec::new();
-    };
     let dir = match file.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let prefix = format!(".{name}.");
+    temps_for(file, &temps_in(dir))
+}
+
+/// All our temporary files in `dir`, sorted.
+pub fn temps_in(dir: &Path) -> Vec<PathBuf> {
     let Ok(entries) = fs::read_dir(dir) else {
         return Vec::new();
     };
-    let mut temps: Vec<PathBuf> = entries
-        .flatten()
-        .filter(|e| {
-            let n = e.file_name();
-            is_temp_name(&n) && n.to_str().is_some_and(|n| n.starts_with(&prefix))
-        })
-        .map(|e| file.with_file_name(e.file_name()))
-        .collect();
+    let mut temps: Vec<PathBuf> =
+        entries.flatten().filter(|e| is_temp_name(&e.file_name())).map(|e| dir.join(e.file_name())).collect();
     temps.sort();
     temps
+}
+
+/// Those of `temps` (temporary files of one directory) that were made while replacing `file`.
+pub fn temps_for(file: &Path, temps: &[PathBuf]) -> Vec<PathBuf> {
+    let Some(name) = file.file_name().and_then(|n| n.to_str()) else {
+        return Vec::new();
+    };
+    let prefix = format!(".{name}.");
+    temps
+        .iter()
+        .filter(|t| t.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(&prefix)))
+        .map(|t| file.with_file_name(t.file_name().expect("a temporary file has a name")))
+        .collect()
 }
 
 /// Remove the temporary file `path` if no running dfix can still be writing it: the process id in its name is not

@@ -915,7 +915,7 @@ mod tests {
 
     #[test]
     fn state_changes_outside_child_processes() {
-        let kinds = |s: &str| script(s).state_changes().into_iter().map(|c| c.kind).collect::<Vec<_>>();
+        let kinds = |s: &str| script(s).state_changes().iter().map(|c| c.kind).collect::<Vec<_>>();
         use StateKind::*;
         assert_eq!(kinds("cd /x && make"), [Directory]);
         assert_eq!(kinds("export A=1"), [Variable, Variable]);
@@ -935,7 +935,7 @@ mod tests {
 
     #[test]
     fn flow_changes_anywhere() {
-        let kinds = |s: &str| script(s).flow_changes().into_iter().map(|c| c.kind).collect::<Vec<_>>();
+        let kinds = |s: &str| script(s).flow_changes().iter().map(|c| c.kind).collect::<Vec<_>>();
         use FlowKind::*;
         assert_eq!(kinds("test -f x || exit 1"), [Exit]);
         assert_eq!(kinds("exec nginx"), [Exec]);
