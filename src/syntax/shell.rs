@@ -91,11 +91,12 @@ impl Command {
     }
 
     /// The command after wrappers that run it unchanged for our purposes: `sudo` (with its options), `env`
-    /// (with its assignments). Returns the index in `words` where the real command starts.
+    /// (with its assignments). Returns the index in `words` where the real command starts, at most the number of
+    /// words (an option missing its value, as in `sudo -u`, cannot take the index past the end).
     pub fn unwrapped_start(&self) -> usize {
         let mut i = 0;
         loop {
-            let Some(w) = self.words.get(i) else { return i };
+            let Some(w) = self.words.get(i) else { return i.min(self.words.len()) };
             match w.value.as_deref() {
                 Some("sudo") => {
                     i += 1;
@@ -880,6 +881,15 @@ mod tests {
         assert!(cmds[1].placement.in_subshell && cmds[1].placement.in_pipeline);
         assert!(cmds[3].placement.in_pipeline && !cmds[3].placement.in_subshell);
         assert_eq!(s.error_count(), 0);
+    }
+
+    #[test]
+    fn unwrapping_stops_at_the_last_word() {
+        let start = |src: &str| script(src).commands()[0].unwrapped_start();
+        assert_eq!(start("sudo -u bob apt-get update"), 3);
+        assert_eq!(start("sudo -p"), 2);
+        assert_eq!(start("sudo -E -u"), 3);
+        assert_eq!(start("env A=1"), 2);
     }
 
     #[test]

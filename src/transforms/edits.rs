@@ -179,6 +179,11 @@ impl<'a> JoinBody<'a> {
             return Err(JoinRefusal::Flow(flow.kind));
         }
         let commands = script.command_list();
+        // A command word starting with a brace (`o;}`, `}m`) is read differently by the shell and by the parser
+        // once the body is grouped in `{ ...; }`: such a body is not understood well enough to wrap.
+        if commands.iter().any(|c| c.words.first().is_some_and(|w| w.raw.starts_with(['{', '}']))) {
+            return Err(JoinRefusal::Unparsed);
+        }
         let unwrapped = |c: &crate::syntax::Command| -> Option<String> {
             let word = c.words.get(c.unwrapped_start())?.value.as_deref()?;
             Some(word.to_string())

@@ -1,0 +1,5 @@
+FROM debian:12
+RUN make
+RUN build;}m
+RUN echo done
+RUN echo more
