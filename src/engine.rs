@@ -258,8 +258,9 @@ fn apply_checked(
         edits
     };
     let attempt = |subset: &[usize]| -> Option<Dockerfile> {
-        let next = Dockerfile::parse(&apply_edits(file.source(), &edits_of(subset)));
-        next.inherit_shells(file);
+        let edits = edits_of(subset);
+        let changes: Vec<(Range<usize>, &str)> = edits.iter().map(|e| (e.range(), e.content())).collect();
+        let next = file.reparse(&apply_edits(file.source(), &edits), &changes);
         (next.errors().is_empty() && !next.shell_errors_grew(file)).then_some(next)
     };
     if let Some(ok) = attempt(chosen) {

@@ -8,7 +8,7 @@
 use std::cell::{OnceCell, RefCell};
 use std::ops::Range;
 
-use tree_sitter::{Node, Parser, Tree};
+use tree_sitter::{InputEdit, Node, Parser, Point, Tree};
 
 use super::image::ImageRef;
 use super::mapped::MappedText;
@@ -269,6 +269,41 @@ impl Dockerfile {
         let tree = PARSER
             .with(|p| p.borrow_mut().parse(source, None))
             .expect("parsing without a timeout or cancellation flag always returns a tree");
+        Dockerfile::from_tree(source, tree)
+    }
+
+    /// Parse `source`, which `edits` (sorted, not overlapping: a range of this file's text and its replacement)
+    /// made from this file: the tree is re-parsed incrementally, reusing what the edits left unchanged, and the
+    /// shell bodies whose text did not change keep their parses. The result is the same as [`Dockerfile::parse`].
+    pub fn reparse(&self, source: &str, edits: &[(Range<usize>, &str)]) -> Dockerfile {
+        let mut old = self.tree.clone();
+        // From the last edit to the first, so that every edit's offsets are still those of this file's text.
+        for (range, content) in edits.iter().rev() {
+            let start_position = self.point(range.start);
+            old.edit(&InputEdit {
+                start_byte: range.start,
+                old_end_byte: range.end,
+                new_end_byte: range.start + content.len(),
+                start_position,
+                old_end_position: self.point(range.end),
+                new_end_position: advance(start_position, content),
+            });
+        }
+        let tree = PARSER
+            .with(|p| p.borrow_mut().parse(source, Some(&old)))
+            .expect("parsing without a timeout or cancellation flag always returns a tree");
+        let file = Dockerfile::from_tree(source, tree);
+        file.inherit_shells(self);
+        file
+    }
+
+    /// The tree-sitter position (row, byte column) of a byte offset.
+    fn point(&self, offset: usize) -> Point {
+        let line = self.line_starts.partition_point(|&s| s <= offset);
+        Point { row: line - 1, column: offset - self.line_starts[line - 1] }
+    }
+
+    fn from_tree(source: &str, tree: Tree) -> Dockerfile {
         let mut file = Dockerfile {
             source: source.to_string(),
             tree,
@@ -897,6 +932,16 @@ fn logical_args(src: &str, args: &[Range<usize>], continuations: &[Range<usize>]
     MappedText::from_ranges(src, pieces)
 }
 
+/// The position after `text` when it starts at `at`.
+fn advance(at: Point, text: &str) -> Point {
+    match text.rfind('\n') {
+        Some(last) => {
+            Point { row: at.row + memchr::memchr_iter(b'\n', text.as_bytes()).count(), column: text.len() - last - 1 }
+        }
+        None => Point { row: at.row, column: at.column + text.len() },
+    }
+}
+
 fn parse_flag(src: &str, range: Range<usize>) -> Flag {
     let text = &src[range.clone()];
     let body = text.strip_prefix("--").unwrap_or(text);
@@ -1050,5 +1095,38 @@ mod tests {
         let changed = after.shell(2).unwrap();
         assert!(!changed.shares_parse_with(before.shell(2).unwrap()));
         assert_eq!(changed.commands()[0].words[1].value.as_deref(), Some("two"));
+    }
+
+    #[test]
+    fn an_incremental_reparse_gives_the_tree_and_model_of_a_fresh_parse() {
+        let before =
+            "FROM a\r\nRUN apt-get update \\\r\n  # c\r\n  && apt-get install -y curl\r\nENV K V\r\nCMD [\"x\"]\r\n";
+        let file = Dockerfile::parse(before);
+        let edits: Vec<(Range<usize>, &str)> = vec![
+            (0..0, "# syntax=docker/dockerfile:1\r\n"),
+            (
+                before.find("curl").unwrap() + 4..before.find("curl").unwrap() + 4,
+                " \\\r\n  && rm -rf /var/lib/apt/lists/*",
+            ),
+            (before.find("K V").unwrap()..before.find("K V").unwrap() + 3, "K=\"V\""),
+            (before.find("CMD").unwrap()..before.find("CMD").unwrap(), "USER 10001:10001\r\n"),
+        ];
+        let mut after = String::new();
+        let mut last = 0;
+        for (range, content) in &edits {
+            after.push_str(&before[last..range.start]);
+            after.push_str(content);
+            last = range.end;
+        }
+        after.push_str(&before[last..]);
+        let incremental = file.reparse(&after, &edits);
+        let fresh = Dockerfile::parse(&after);
+        assert_eq!(incremental.tree().root_node().to_sexp(), fresh.tree().root_node().to_sexp());
+        let model = |f: &Dockerfile| {
+            f.instructions().iter().map(|i| (i.kind, i.range.clone(), i.args.as_str().to_string())).collect::<Vec<_>>()
+        };
+        assert_eq!(model(&incremental), model(&fresh));
+        assert_eq!(incremental.directive("syntax").map(|d| d.value.clone()), Some("docker/dockerfile:1".into()));
+        assert!(incremental.errors().is_empty());
     }
 }
