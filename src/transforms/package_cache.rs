@@ -134,7 +134,7 @@ struct ManagerRun<'a, 'c> {
     cx: &'a Context<'c>,
     instr: &'a Instruction,
     units: &'a [Unit<'c>],
-    found: &'a [Found],
+    found: &'a [Found<'a>],
     name: &'a str,
     manager: &'a Manager,
     out: &'a mut Proposals,

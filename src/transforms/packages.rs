@@ -43,9 +43,9 @@ impl Unit<'_> {
 }
 
 /// A command of a RUN, in one of its units.
-pub struct Found {
+pub struct Found<'u> {
     pub unit: usize,
-    pub command: Command,
+    pub command: &'u Command,
     /// Where the command starts in the file (orders commands across units).
     pub at: usize,
 }
@@ -94,10 +94,10 @@ fn simple_string(raw: &str) -> Option<&str> {
 }
 
 /// All commands of all units, in file order.
-pub fn commands(units: &[Unit<'_>]) -> Vec<Found> {
+pub fn commands<'u>(units: &'u [Unit<'_>]) -> Vec<Found<'u>> {
     let mut out = Vec::new();
     for (i, u) in units.iter().enumerate() {
-        for command in u.script().commands() {
+        for command in u.script().command_list() {
             let at = u.script().file_range(command.range.clone()).start;
             out.push(Found { unit: i, command, at });
         }
