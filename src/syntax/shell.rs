@@ -20,6 +20,17 @@ thread_local! {
     });
 }
 
+/// The kind of a bash tree node. `Node::kind` looks the name up and validates it as UTF-8 on every call, and the
+/// shell model asks for kinds all the time: names are looked up once per kind instead.
+fn kind(node: Node) -> &'static str {
+    static KINDS: OnceLock<Vec<&'static str>> = OnceLock::new();
+    let kinds = KINDS.get_or_init(|| {
+        let language: tree_sitter::Language = tree_sitter_bash::LANGUAGE.into();
+        (0..language.node_kind_count()).map(|id| language.node_kind_for_id(id as u16).unwrap_or("")).collect()
+    });
+    kinds.get(usize::from(node.kind_id())).copied().unwrap_or_else(|| node.kind())
+}
+
 pub struct ShellScript {
     text: MappedText,
     /// What depends only on the text, shared by the scripts of equal text in successive versions of a file (a fix
@@ -284,7 +295,7 @@ impl ShellScript {
     pub fn command_list(&self) -> &[Command] {
         self.parsed.commands.get_or_init(|| {
             let mut out = Vec::new();
-            self.collect(self.parsed.tree.root_node(), Placement::default(), &mut out);
+            self.collect(self.parsed.tree.root_node(), &mut out);
             out
         })
     }
@@ -295,7 +306,7 @@ impl ShellScript {
         let mut out: Vec<Statement> = Vec::new();
         let mut c = root.walk();
         for child in root.children(&mut c) {
-            if child.kind() == "comment" {
+            if kind(child) == "comment" {
                 continue;
             }
             if child.is_named() {
@@ -309,7 +320,7 @@ impl ShellScript {
                 and_or(child, &mut pipelines, &mut operators);
                 out.push(Statement { range: child.byte_range(), pipelines, operators, terminator: Terminator::End });
             } else if let Some(last) = out.last_mut() {
-                last.terminator = match child.kind() {
+                last.terminator = match kind(child) {
                     ";" => Terminator::Semicolon,
                     "&" => Terminator::Background,
                     _ => Terminator::Other,
@@ -325,7 +336,7 @@ impl ShellScript {
         *self.parsed.has_comments.get_or_init(|| {
             let mut found = false;
             visit(self.parsed.tree.root_node(), &mut |n| {
-                found |= n.kind() == "comment";
+                found |= kind(n) == "comment";
                 !found
             });
             found
@@ -343,7 +354,7 @@ impl ShellScript {
 
     fn collect_state(&self, node: Node, out: &mut Vec<StateChange>) {
         let mut push = |kind| out.push(StateChange { range: node.byte_range(), kind });
-        match node.kind() {
+        match kind(node) {
             // These run in a child process: what they change ends with them.
             "subshell" | "command_substitution" | "process_substitution" | "pipeline" => return,
             "function_definition" => return push(StateKind::Function),
@@ -361,7 +372,7 @@ impl ShellScript {
                 // Prefix assignments (`A=1 cmd`) last for one command; only their expansions matter here.
                 let mut c = node.walk();
                 for child in node.named_children(&mut c) {
-                    if child.kind() == "variable_assignment" {
+                    if kind(child) == "variable_assignment" {
                         let mut cc = child.walk();
                         for part in child.named_children(&mut cc) {
                             self.collect_state(part, out);
@@ -386,7 +397,7 @@ impl ShellScript {
         self.parsed.flow_changes.get_or_init(|| {
             let mut out = Vec::new();
             visit(self.parsed.tree.root_node(), &mut |n| {
-                let kind = match n.kind() {
+                let kind = match kind(n) {
                     "&" => Some(FlowKind::Background),
                     "command" => {
                         self.command(n, Placement::default()).and_then(|cmd| match builtin_name(&cmd)?.as_str() {
@@ -443,7 +454,7 @@ impl ShellScript {
         let mut statements = 0;
         let mut c = node.walk();
         for child in node.children(&mut c) {
-            match child.kind() {
+            match kind(child) {
                 "comment" | "$(" | ")" | "`" | ";" => {}
                 _ if child.is_named() => {
                     statements += 1;
@@ -458,10 +469,10 @@ impl ShellScript {
     }
 
     fn neutral_and_or(&self, node: Node) -> bool {
-        match node.kind() {
+        match kind(node) {
             "list" => {
                 let mut c = node.walk();
-                node.children(&mut c).all(|n| if n.is_named() { self.neutral_and_or(n) } else { n.kind() == "&&" })
+                node.children(&mut c).all(|n| if n.is_named() { self.neutral_and_or(n) } else { kind(n) == "&&" })
             }
             _ => self.neutral_pipeline(node),
         }
@@ -470,7 +481,7 @@ impl ShellScript {
     fn neutral_pipeline(&self, node: Node) -> bool {
         let mut c = node.walk();
         let mut children = node.named_children(&mut c);
-        match node.kind() {
+        match kind(node) {
             "command" => {
                 let name = self.command(node, Placement::default()).and_then(|cmd| builtin_name(&cmd));
                 matches!(name.as_deref(), Some(n) if !matches!(n, "eval" | "." | "source"))
@@ -482,7 +493,7 @@ impl ShellScript {
             | "unset_command"
             | "test_command" => self.neutral_substitutions(node),
             "pipeline" | "negated_command" => children.all(|n| self.neutral_pipeline(n)),
-            "redirected_statement" => children.all(|n| match n.kind() {
+            "redirected_statement" => children.all(|n| match kind(n) {
                 k if k.ends_with("redirect") => self.neutral_substitutions(n),
                 _ => self.neutral_and_or(n),
             }),
@@ -492,7 +503,7 @@ impl ShellScript {
 
     fn neutral_substitutions(&self, node: Node) -> bool {
         let mut ok = true;
-        visit(node, &mut |n| match n.kind() {
+        visit(node, &mut |n| match kind(n) {
             "command_substitution" => {
                 ok &= self.neutral_list(n);
                 false
@@ -526,7 +537,7 @@ impl ShellScript {
     fn child_process_ranges(&self) -> Vec<Range<usize>> {
         let mut out = Vec::new();
         visit(self.parsed.tree.root_node(), &mut |n| {
-            let child = matches!(n.kind(), "subshell" | "command_substitution" | "process_substitution" | "pipeline");
+            let child = matches!(kind(n), "subshell" | "command_substitution" | "process_substitution" | "pipeline");
             if child {
                 out.push(n.byte_range());
             }
@@ -535,43 +546,57 @@ impl ShellScript {
         out
     }
 
-    fn collect(&self, node: Node, placement: Placement, out: &mut Vec<Command>) {
-        match node.kind() {
-            "command" => {
-                if let Some(cmd) = self.command(node, placement) {
-                    out.push(cmd);
+    /// The simple commands under `root` (named nodes only), in source order, with where they sit. One cursor walks
+    /// the tree; `placements` holds the placement of each node on the path down to the cursor.
+    fn collect(&self, root: Node, out: &mut Vec<Command>) {
+        let mut c = root.walk();
+        let mut placements: Vec<Placement> = Vec::new();
+        let mut current = Placement::default();
+        loop {
+            let node = c.node();
+            let mut descend = node.is_named();
+            let mut inner = current;
+            if descend {
+                match kind(node) {
+                    "command" => {
+                        if let Some(cmd) = self.command(node, current) {
+                            out.push(cmd);
+                        }
+                    }
+                    "declaration_command" | "unset_command" => {
+                        let words = self.child_words(node);
+                        out.push(Command {
+                            range: node.byte_range(),
+                            assignments: Vec::new(),
+                            words,
+                            placement: current,
+                            is_declaration: true,
+                        });
+                        descend = false;
+                    }
+                    "subshell" => inner.in_subshell = true,
+                    "command_substitution" | "process_substitution" => inner.in_substitution = true,
+                    "function_definition" => inner.in_function = true,
+                    "pipeline" => inner.in_pipeline = true,
+                    "if_statement"
+                    | "while_statement"
+                    | "for_statement"
+                    | "c_style_for_statement"
+                    | "case_statement"
+                    | "compound_statement" => inner.in_compound = true,
+                    _ => {}
                 }
             }
-            "declaration_command" | "unset_command" => {
-                let words = self.child_words(node);
-                out.push(Command {
-                    range: node.byte_range(),
-                    assignments: Vec::new(),
-                    words,
-                    placement,
-                    is_declaration: true,
-                });
-                return;
+            if descend && c.goto_first_child() {
+                placements.push(std::mem::replace(&mut current, inner));
+                continue;
             }
-            _ => {}
-        }
-        let mut inner = placement;
-        match node.kind() {
-            "subshell" => inner.in_subshell = true,
-            "command_substitution" | "process_substitution" => inner.in_substitution = true,
-            "function_definition" => inner.in_function = true,
-            "pipeline" => inner.in_pipeline = true,
-            "if_statement"
-            | "while_statement"
-            | "for_statement"
-            | "c_style_for_statement"
-            | "case_statement"
-            | "compound_statement" => inner.in_compound = true,
-            _ => {}
-        }
-        let mut c = node.walk();
-        for child in node.named_children(&mut c) {
-            self.collect(child, inner, out);
+            while !c.goto_next_sibling() {
+                if !c.goto_parent() {
+                    return;
+                }
+                current = placements.pop().expect("one placement per level below the root");
+            }
         }
     }
 
@@ -582,7 +607,7 @@ impl ShellScript {
         if c.goto_first_child() {
             loop {
                 let child = c.node();
-                match (c.field_name(), child.kind()) {
+                match (c.field_name(), kind(child)) {
                     (Some("name"), _) => words.push(self.word(child)),
                     (Some("argument"), _) => words.push(self.word(child)),
                     (_, "variable_assignment") if words.is_empty() => assignments.push(self.word(child)),
@@ -601,7 +626,7 @@ impl ShellScript {
         let mut c = node.walk();
         let mut words = Vec::new();
         for child in node.children(&mut c) {
-            if child.kind().ends_with("redirect") {
+            if kind(child).ends_with("redirect") {
                 continue;
             }
             let mut word = self.word(child);
@@ -622,22 +647,28 @@ impl ShellScript {
 
 /// Visit `node` and its descendants (named or not) depth first; `f` returns whether to descend into a node.
 fn visit<'t>(node: Node<'t>, f: &mut impl FnMut(Node<'t>) -> bool) {
-    if !f(node) {
-        return;
-    }
+    // One cursor for the whole walk: a cursor per node costs an allocation each.
     let mut c = node.walk();
-    for child in node.children(&mut c) {
-        visit(child, f);
+    loop {
+        if f(c.node()) && c.goto_first_child() {
+            continue;
+        }
+        // The cursor cannot leave `node`: at it, both moves fail.
+        while !c.goto_next_sibling() {
+            if !c.goto_parent() {
+                return;
+            }
+        }
     }
 }
 
 /// Flatten an and-or list (`list` nodes are left-associative) into its pipelines and operators.
 fn and_or(node: Node, pipelines: &mut Vec<Range<usize>>, operators: &mut Vec<AndOr>) {
-    match node.kind() {
+    match kind(node) {
         "list" => {
             let mut c = node.walk();
             for child in node.children(&mut c) {
-                match child.kind() {
+                match kind(child) {
                     "&&" => operators.push(AndOr::And),
                     "||" => operators.push(AndOr::Or),
                     _ if child.is_named() => and_or(child, pipelines, operators),
@@ -647,7 +678,7 @@ fn and_or(node: Node, pipelines: &mut Vec<Range<usize>>, operators: &mut Vec<And
         }
         // tree-sitter-bash hangs a redirection of the last pipeline (`a && b 2>&1`) on the whole list; the shell
         // gives it to the last pipeline.
-        "redirected_statement" if node.child_by_field_name("body").is_some_and(|b| b.kind() == "list") => {
+        "redirected_statement" if node.child_by_field_name("body").is_some_and(|b| kind(b) == "list") => {
             let body = node.child_by_field_name("body").expect("checked");
             and_or(body, pipelines, operators);
             if let Some(last) = pipelines.last_mut() {
@@ -661,7 +692,7 @@ fn and_or(node: Node, pipelines: &mut Vec<Range<usize>>, operators: &mut Vec<And
 /// Whether `node` has a direct child token of one of these kinds.
 fn has_token(node: Node, kinds: &[&str]) -> bool {
     let mut c = node.walk();
-    node.children(&mut c).any(|n| !n.is_named() && kinds.contains(&n.kind()))
+    node.children(&mut c).any(|n| !n.is_named() && kinds.contains(&kind(n)))
 }
 
 /// Whether an arithmetic expression assigns a variable (`x = 1`, `x += 1`, `i++`, `--i`).
@@ -669,7 +700,7 @@ fn arithmetic_assigns(node: Node) -> bool {
     const ASSIGN: &[&str] = &["=", "+=", "-=", "*=", "/=", "%=", "<<=", ">>=", "&=", "^=", "|=", "++", "--", "**="];
     let mut found = false;
     visit(node, &mut |n| {
-        found |= !n.is_named() && ASSIGN.contains(&n.kind());
+        found |= !n.is_named() && ASSIGN.contains(&kind(n));
         !found
     });
     found
@@ -803,9 +834,9 @@ fn is_builtin(name: &str) -> bool {
 /// The value of a word without expansions, or `None` when it has any.
 fn static_value(node: Node, src: &str) -> Option<String> {
     let text = &src[node.byte_range()];
-    match node.kind() {
+    match kind(node) {
         "word" | "number" | "command_name" | "variable_name" => {
-            if node.named_child_count() > 0 && node.kind() == "command_name" {
+            if node.named_child_count() > 0 && kind(node) == "command_name" {
                 return static_value(node.named_child(0)?, src);
             }
             Some(unescape(text))
@@ -813,7 +844,7 @@ fn static_value(node: Node, src: &str) -> Option<String> {
         "raw_string" => Some(text.trim_start_matches('\'').trim_end_matches('\'').to_string()),
         "string" => {
             let mut c = node.walk();
-            if node.named_children(&mut c).any(|n| n.kind() != "string_content") {
+            if node.named_children(&mut c).any(|n| kind(n) != "string_content") {
                 return None;
             }
             let inner = text.strip_prefix('"')?.strip_suffix('"')?;
@@ -881,6 +912,18 @@ mod tests {
         assert!(cmds[1].placement.in_subshell && cmds[1].placement.in_pipeline);
         assert!(cmds[3].placement.in_pipeline && !cmds[3].placement.in_subshell);
         assert_eq!(s.error_count(), 0);
+    }
+
+    #[test]
+    fn kinds_from_the_table_are_the_node_kinds() {
+        let s = script("a=1 b && { c | d; } || (e) 2>/dev/null; f() { g \"$(h '$x')\"; }; case $y in z) ;; esac &");
+        let mut seen = 0;
+        visit(s.tree().root_node(), &mut |n| {
+            assert_eq!(kind(n), n.kind());
+            seen += 1;
+            true
+        });
+        assert!(seen > 50, "{seen}");
     }
 
     #[test]

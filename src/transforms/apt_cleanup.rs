@@ -111,7 +111,7 @@ impl Transform for AptCleanup {
             let Some(units) = packages::units(cx.file, instr, &apt.shells) else { continue };
             let found = packages::commands(&units);
             let uses: Vec<(usize, Use)> =
-                found.iter().enumerate().filter_map(|(i, f)| list_use(apt, &f.command).map(|u| (i, u))).collect();
+                found.iter().enumerate().filter_map(|(i, f)| list_use(apt, f.command).map(|u| (i, u))).collect();
             add_yes(apt, &units, &found, &uses, out);
             if !merge_lone_update(cx, instr, &units, &found, &uses, out) {
                 cleanup(cx, mode, instr, &units, &found, &uses, out);
@@ -124,10 +124,10 @@ impl Transform for AptCleanup {
 fn add_yes(apt: &Apt, units: &[Unit<'_>], found: &[Found], uses: &[(usize, Use)], out: &mut Proposals) {
     for &(i, u) in uses {
         let f = &found[i];
-        if u != Use::Installs || packages::has_flag(&f.command, &apt.yes) {
+        if u != Use::Installs || packages::has_flag(f.command, &apt.yes) {
             continue;
         }
-        let Some(call) = packages::recognise(&apt.command, &f.command) else { continue };
+        let Some(call) = packages::recognise(&apt.command, f.command) else { continue };
         let Some(sub) = call.sub.map(|s| &f.command.words[s]) else { continue };
         let script = units[f.unit].script();
         let Some(edit) = packages::insert_after_word(script, sub, &apt.yes.flag) else { continue };
@@ -156,9 +156,7 @@ fn merge_lone_update(
     let lone = units.len() == 1
         && !found.is_empty()
         && uses.len() == found.len()
-        && uses
-            .iter()
-            .all(|&(i, u)| u == Use::Writes && packages::recognise(&apt.command, &found[i].command).is_some());
+        && uses.iter().all(|&(i, u)| u == Use::Writes && packages::recognise(&apt.command, found[i].command).is_some());
     if !lone {
         return false;
     }
@@ -168,7 +166,7 @@ fn merge_lone_update(
         return true;
     }
     let Some(next_units) = packages::units(cx.file, next, &apt.shells) else { return true };
-    let installs = packages::commands(&next_units).iter().any(|f| list_use(apt, &f.command) == Some(Use::Installs));
+    let installs = packages::commands(&next_units).iter().any(|f| list_use(apt, f.command) == Some(Use::Installs));
     if !installs {
         return true;
     }
@@ -210,9 +208,9 @@ fn cleanup(
     let &(last_write, _) = uses.iter().rev().find(|(_, u)| *u == Use::Writes).expect("a writer was found");
     let last_write = found[last_write].at;
     let removes = |f: &Found| {
-        packages::removes_any(&f.command, &apt.lists_removed_by)
-            || packages::recognise(&apt.command, &f.command)
-                .and_then(|c| packages::sub_value(&f.command, c))
+        packages::removes_any(f.command, &apt.lists_removed_by)
+            || packages::recognise(&apt.command, f.command)
+                .and_then(|c| packages::sub_value(f.command, c))
                 .is_some_and(|sub| apt.lists_removed_by_subcommands.iter().any(|r| r == sub))
     };
     if found.iter().any(|f| f.at > last_write && removes(f)) {
@@ -231,7 +229,7 @@ fn cleanup(
         );
         return;
     }
-    let sudo = if packages::uses_sudo(&last.command) { "sudo " } else { "" };
+    let sudo = if packages::uses_sudo(last.command) { "sudo " } else { "" };
     if mode == CacheMode::Mount {
         let mounts: Vec<_> = apt.mount.mounts.iter().filter(|m| !packages::mounted(&targets, &m.target)).collect();
         let Some(mount) = packages::mount_edit(file, instr, &mounts) else { return };
@@ -294,10 +292,10 @@ fn later_reader<'f>(file: &'f Dockerfile, apt: &Apt, index: usize) -> Option<&'f
         let found = packages::commands(&units);
         for f in &found {
             // Removing or downloading them first: the RUN does not rely on this one's.
-            if packages::removes_any(&f.command, &apt.lists_removed_by) {
+            if packages::removes_any(f.command, &apt.lists_removed_by) {
                 return false;
             }
-            match list_use(apt, &f.command) {
+            match list_use(apt, f.command) {
                 Some(Use::Writes) => return false,
                 Some(Use::Installs | Use::Reads) => return true,
                 Some(Use::Maintains) => {}

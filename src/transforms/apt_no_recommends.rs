@@ -64,9 +64,9 @@ impl Transform for AptNoRecommends {
             }
             let Some(units) = packages::units(cx.file, instr, &apt.shells) else { continue };
             for f in packages::commands(&units) {
-                let Some(call) = packages::recognise(&apt.command, &f.command) else { continue };
-                let Some(sub) = packages::sub_value(&f.command, call) else { continue };
-                if !spec.subcommands.iter().any(|s| s == sub) || packages::has_flag(&f.command, spec) {
+                let Some(call) = packages::recognise(&apt.command, f.command) else { continue };
+                let Some(sub) = packages::sub_value(f.command, call) else { continue };
+                if !spec.subcommands.iter().any(|s| s == sub) || packages::has_flag(f.command, spec) {
                     continue;
                 }
                 let script = units[f.unit].script();

@@ -90,7 +90,7 @@ impl Transform for PackageCache {
             for (name, manager) in &knowledge.managers {
                 let calls: Vec<(&Found, Call)> = found
                     .iter()
-                    .filter_map(|f| packages::recognise(&manager.command, &f.command).map(|c| (f, c)))
+                    .filter_map(|f| packages::recognise(&manager.command, f.command).map(|c| (f, c)))
                     .collect();
                 let installs: Vec<&(&Found, Call)> = calls.iter().filter(|(f, c)| installs(manager, f, *c)).collect();
                 if installs.is_empty() {
@@ -123,7 +123,7 @@ fn installs(manager: &Manager, f: &Found, call: Call) -> bool {
     // `pip install --help`, `yarn --version`: only print.
     let info = f.command.words[call.name..].iter().any(|w| manager.info_options.iter().any(|o| w.is(o)));
     !info
-        && match packages::sub_value(&f.command, call) {
+        && match packages::sub_value(f.command, call) {
             Some(sub) => manager.install.iter().any(|i| i == sub),
             None => manager.bare_install && call.sub.is_none(),
         }
@@ -214,16 +214,16 @@ impl ManagerRun<'_, '_> {
     fn cleanup(&mut self, calls: &[(&Found, Call)]) {
         let Some(cleanup) = &self.manager.cleanup else { return };
         let cleans = |g: &Found| {
-            let by_manager = packages::recognise(&self.manager.command, &g.command)
-                .and_then(|c| packages::sub_value(&g.command, c))
+            let by_manager = packages::recognise(&self.manager.command, g.command)
+                .and_then(|c| packages::sub_value(g.command, c))
                 .is_some_and(|sub| cleanup.cleaned_by.iter().any(|c| c == sub));
-            by_manager || packages::removes_any(&g.command, &cleanup.removes)
+            by_manager || packages::removes_any(g.command, &cleanup.removes)
         };
         let Some(&(last, _)) = calls.iter().rev().find(|(f, _)| !cleans(f)) else { return };
         if self.found.iter().any(|g| g.at > last.at && cleans(g)) {
             return;
         }
-        let sudo = if packages::uses_sudo(&last.command) { "sudo " } else { "" };
+        let sudo = if packages::uses_sudo(last.command) { "sudo " } else { "" };
         let command = format!("{sudo}{}", cleanup.command);
         let message = format!("{} leaves its cache in the layer", self.name);
         let Some(edit) = packages::chain_after(self.cx.file, self.instr, self.units, last, false, &command) else {

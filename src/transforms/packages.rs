@@ -457,7 +457,7 @@ pub fn chain_after(
         (&units[0], last_statement(units[0].script())?)
     } else {
         let unit = &units[found.unit];
-        (unit, statement_after(unit.script(), &found.command)?)
+        (unit, statement_after(unit.script(), found.command)?)
     };
     let at = unit.script().text().to_file_end(range.end);
     Some(Edit::insertion(chain_text(file, instr, unit.is_body(), command), at))
