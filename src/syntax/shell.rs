@@ -266,6 +266,14 @@ impl ShellScript {
         self.text.range_to_file(range)
     }
 
+    /// Whether the parser split a shell word in two somewhere: two words of a command with nothing between them
+    /// (tree-sitter-bash reads `x`uname`y` as `x` and `` `uname`y ``, and `scala-$V.rpm` in some URLs as
+    /// `scala-$` and `V.rpm`), which the shell never does. The structure of the body is right, but the values of
+    /// its words cannot be trusted.
+    pub fn has_split_words(&self) -> bool {
+        self.command_list().iter().any(|c| c.words.windows(2).any(|w| w[0].range.end == w[1].range.start))
+    }
+
     /// ERROR and MISSING nodes in the bash tree.
     pub fn error_count(&self) -> usize {
         let root = self.parsed.tree.root_node();
@@ -924,6 +932,14 @@ mod tests {
             true
         });
         assert!(seen > 50, "{seen}");
+    }
+
+    #[test]
+    fn words_the_parser_splits_are_detected() {
+        assert!(script("echo x`uname`y").has_split_words());
+        assert!(script("rpm -i http://example.com/scala/$V/scala-$V.rpm").has_split_words());
+        assert!(!script("echo x$(uname)y \"a\"'b'c && ls -l").has_split_words());
+        assert_eq!(script("echo x`uname`y").error_count(), 0, "the tree itself has no error");
     }
 
     #[test]

@@ -4,6 +4,7 @@ use std::ops::Range;
 
 use crate::fix::Edit;
 use crate::knowledge::Knowledge;
+use crate::syntax::mapped::MappedText;
 use crate::syntax::shell::{FlowKind, Terminator};
 use crate::syntax::{Dockerfile, Instruction, InstructionKind, ShellScript, ShellWord, StageBase};
 
@@ -297,19 +298,7 @@ pub fn join_edits(file: &Dockerfile, chain: &[JoinBody<'_>]) -> Vec<Edit> {
     let escape = file.escape();
     let last = chain.len().saturating_sub(1);
     let mut edits = Vec::new();
-    for (k, body) in chain.iter().enumerate() {
-        let later = &chain[k + 1..];
-        // What the body did to the shell must not reach the bodies after it: a subshell keeps it.
-        // So must where it found a command that may have installed a new copy of itself.
-        let leaks =
-            body.changes_state || body.hashed_self_updating.iter().any(|c| later.iter().any(|b| b.runs.contains(c)));
-        let (open, close) = if k < last && leaks {
-            ("( ", " )")
-        } else if body.group {
-            ("{ ", if body.ends_with_semicolon { " }" } else { "; }" })
-        } else {
-            ("", "")
-        };
+    for (k, (body, (open, close))) in chain.iter().zip(wrappers(chain)).enumerate() {
         if k == 0 {
             if !open.is_empty() {
                 edits.push(Edit::insertion(open, body.body.start));
@@ -339,6 +328,48 @@ pub fn join_edits(file: &Dockerfile, chain: &[JoinBody<'_>]) -> Vec<Edit> {
         }
     }
     edits
+}
+
+/// How each body of a join is wrapped: what it did to the shell must not reach the bodies after it (a subshell keeps
+/// it; so must where it found a command that may have installed a new copy of itself), and a body that is more
+/// than one `&&` list is grouped.
+fn wrappers(chain: &[JoinBody<'_>]) -> Vec<(&'static str, &'static str)> {
+    let last = chain.len().saturating_sub(1);
+    chain
+        .iter()
+        .enumerate()
+        .map(|(k, body)| {
+            let later = &chain[k + 1..];
+            let leaks = body.changes_state
+                || body.hashed_self_updating.iter().any(|c| later.iter().any(|b| b.runs.contains(c)));
+            if k < last && leaks {
+                ("( ", " )")
+            } else if body.group {
+                ("{ ", if body.ends_with_semicolon { " }" } else { "; }" })
+            } else {
+                ("", "")
+            }
+        })
+        .collect()
+}
+
+/// Whether the shell body of the RUN that [`join_edits`] makes of `chain` parses cleanly: the bodies as the shell
+/// receives them, wrapped and joined with `&&`. The shell parser reads a few bodies differently once they are
+/// joined (a backtick substitution inside a command word, for one) even though each parses on its own; such a join
+/// is not offered.
+pub fn joined_body_parses(file: &Dockerfile, chain: &[JoinBody<'_>]) -> bool {
+    let mut text = String::new();
+    for (k, (body, (open, close))) in chain.iter().zip(wrappers(chain)).enumerate() {
+        let Some(script) = file.shell(body.instr.index) else { return false };
+        if k > 0 {
+            text.push_str(" && ");
+        }
+        text.push_str(open);
+        text.push_str(script.source());
+        text.push_str(close);
+    }
+    let joined = ShellScript::parse(MappedText::from_ranges(&text, std::iter::once(0..text.len())));
+    joined.error_count() == 0
 }
 
 /// Whether an argument of a command names a tool that can update itself, possibly with a version (`pip`,

@@ -2,7 +2,7 @@
 
 use crate::fix::Applicability;
 use crate::syntax::InstructionKind;
-use crate::transforms::edits::{JoinBody, JoinRefusal, join_edits};
+use crate::transforms::edits::{JoinBody, JoinRefusal, join_edits, joined_body_parses};
 use crate::transforms::{Context, Proposals, Transform, TransformMeta, declare_transform};
 
 declare_transform! {
@@ -108,11 +108,35 @@ impl Transform for MergeRuns {
                 }
                 chain.push(body);
             }
-            start += chain.len();
             // A RUN on its own: nothing to merge.
             if chain.len() < 2 {
+                start += 1;
                 continue;
             }
+            if !joined_body_parses(file, &chain) {
+                // Keep the longest start of the chain whose join the shell parser still reads.
+                let full = chain.len();
+                while chain.len() > 1 {
+                    chain.pop();
+                    if joined_body_parses(file, &chain) {
+                        break;
+                    }
+                }
+                if chain.len() < 2 {
+                    let at = chain[0].instr.range.clone();
+                    start += 1;
+                    out.propose(
+                        at,
+                        format!(
+                            "consecutive RUN instructions make separate layers; not merged: joined with the next \
+                             {}, the shell body would not parse reliably",
+                            if full > 2 { "ones" } else { "one" }
+                        ),
+                    );
+                    continue;
+                }
+            }
+            start += chain.len();
             let range = chain[0].instr.range.start..chain[chain.len() - 1].instr.range.end;
             let n = chain.len();
             out.fix(
@@ -171,5 +195,20 @@ mod tests {
         let input = format!("FROM debian\n{}", blocks[0]);
         let outcome = engine::fix(&input, &options).unwrap();
         assert_eq!(outcome.output, format!("FROM debian\n{}", blocks[1]));
+    }
+
+    /// A join the shell parser would misread is cut short before the body that causes it, with a note, and the
+    /// engine's guard is never reached.
+    #[test]
+    fn a_join_the_parser_misreads_is_cut_short_with_a_note() {
+        let config = Config::default();
+        let options = Options::new(vec![&MergeRuns], &config, Knowledge::builtin());
+        // tree-sitter-bash reads `p`r`i` followed by `&& ` a`` as an error, though each body parses alone.
+        let input = "FROM debian\nRUN echo first\nRUN p`r`i\nRUN ` a`\n";
+        let outcome = engine::fix(input, &options).unwrap();
+        assert!(outcome.internal_errors.is_empty(), "{:?}", outcome.internal_errors);
+        assert_eq!(outcome.output, "FROM debian\nRUN echo first \\\n    && p`r`i\nRUN ` a`\n");
+        let notes: Vec<&str> = outcome.remaining.iter().map(|p| p.message.as_str()).collect();
+        assert!(notes.iter().any(|n| n.contains("would not parse reliably")), "{notes:?}");
     }
 }

@@ -59,7 +59,8 @@ pub fn units<'a>(file: &'a Dockerfile, instr: &Instruction, shells: &[String]) -
         return None;
     }
     let body = file.shell(instr.index)?;
-    if body.error_count() > 0 {
+    // Package commands are read word by word: a body whose words the parser may have split is left alone.
+    if body.error_count() > 0 || body.has_split_words() {
         return None;
     }
     let mut out = vec![Unit { script: UnitScript::Body(body), host: None }];
@@ -76,7 +77,7 @@ pub fn units<'a>(file: &'a Dockerfile, instr: &Instruction, shells: &[String]) -
         let Some(inner) = simple_string(&arg.raw) else { continue };
         let range = arg.range.start + 1..arg.range.start + 1 + inner.len();
         let script = ShellScript::parse(body.text().slice(range));
-        if script.error_count() == 0 {
+        if script.error_count() == 0 && !script.has_split_words() {
             out.push(Unit { script: UnitScript::Inner(script), host: Some(body.file_range(cmd.range.clone()).start) });
         }
     }
