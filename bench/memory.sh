@@ -39,6 +39,16 @@ os.makedirs(os.path.dirname(sys.argv[1]))
 with open(sys.argv[1], "w") as f:
     f.write("FROM debian:12\n" + block * 200)
 PY
+python3 - "$work/many/Dockerfile" <<'PY'
+import os, sys
+# 40,000 small instructions: how the transforms scale with the number of instructions of one file.
+os.makedirs(os.path.dirname(sys.argv[1]))
+with open(sys.argv[1], "w") as f:
+    f.write("FROM debian:12\n")
+    for i in range(20000):
+        f.write("RUN apt-get install -y pkg%d && pip install x%d\n" % (i, i))
+        f.write("USER app\n" if i % 1000 == 999 else "ENV A%d=1\n" % i)
+PY
 
 run() {
     local label=$1
@@ -54,3 +64,4 @@ run "$n files, diff to /dev/null" "$dfix" tree
 run "$n files, --check" "$dfix" --check tree
 run "$n files, --apply" "$dfix" --apply tree
 run "10 MB file ($(($(wc -c <"$work/big/Dockerfile") / 1024)) KiB), --check" "$dfix" --check big/Dockerfile
+run "40,000 instructions ($(($(wc -c <"$work/many/Dockerfile") / 1024)) KiB), --check" "$dfix" --check many/Dockerfile

@@ -13,7 +13,7 @@ use tree_sitter::{InputEdit, Node, Parser, Point, Tree};
 use super::image::ImageRef;
 use super::mapped::MappedText;
 use super::shell::ShellScript;
-use super::words::{Word, split_whitespace, unquote};
+use super::words::{Word, split_whitespace, split_words, unquote};
 
 /// A problem that keeps the file from being processed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -243,6 +243,13 @@ pub struct Dockerfile {
     stages: Vec<Stage>,
     errors: Vec<SyntaxError>,
     shells: Vec<OnceCell<Option<ShellScript>>>,
+    /// For each instruction, the USER and SHELL instructions in effect for it (see [`Dockerfile::in_effect`]).
+    in_effect: OnceCell<Vec<InEffect>>,
+    /// For each variable name, the ENV and ARG instructions that set it, in order (see
+    /// [`Dockerfile::sets_variable_in`]).
+    setters: OnceCell<std::collections::HashMap<String, Vec<usize>>>,
+    /// For each text asked about, the instructions that contain it, in order (see [`Dockerfile::mentioned_in`]).
+    mentions: RefCell<std::collections::HashMap<String, Vec<usize>>>,
     /// Problems found while building, turned into errors once line numbers can be computed.
     pending_errors: Vec<(Range<usize>, String)>,
 }
@@ -315,6 +322,9 @@ impl Dockerfile {
             stages: Vec::new(),
             errors: Vec::new(),
             shells: Vec::new(),
+            in_effect: OnceCell::new(),
+            setters: OnceCell::new(),
+            mentions: RefCell::default(),
             pending_errors: Vec::new(),
         };
         file.build();
@@ -473,24 +483,83 @@ impl Dockerfile {
     /// stage it is built on (`FROM <stage>`), and so on. `None` when no SHELL applies: the base image's shell
     /// (`/bin/sh -c` on Linux).
     pub fn shell_instruction(&self, index: usize) -> Option<&Instruction> {
-        let mut stage = self.stages.get(self.instructions.get(index)?.stage?)?;
-        let mut before = index;
-        loop {
-            let found = self.instructions[stage.instructions.start..before.min(stage.instructions.end)]
-                .iter()
-                .rev()
-                .find(|i| i.kind == InstructionKind::Shell);
-            if found.is_some() {
-                return found;
-            }
-            match stage.base {
-                StageBase::Stage(s) if s < stage.index => {
-                    stage = &self.stages[s];
-                    before = stage.instructions.end;
+        self.in_effect().get(index)?.shell.map(|i| &self.instructions[i])
+    }
+
+    /// The USER instruction in effect for instruction `index`, found as [`Dockerfile::shell_instruction`] finds the
+    /// SHELL. `None` when no USER applies: the base image's user.
+    pub fn user_instruction(&self, index: usize) -> Option<&Instruction> {
+        self.in_effect().get(index)?.user.map(|i| &self.instructions[i])
+    }
+
+    /// Whether an ENV or ARG instruction with an index in `range` sets the variable `name`. The setters of every
+    /// variable are found once per file, so asking for many instructions stays linear.
+    pub fn sets_variable_in(&self, name: &str, range: Range<usize>) -> bool {
+        let setters = self.setters.get_or_init(|| {
+            let mut map: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
+            for i in self.instructions.iter().filter(|i| matches!(i.kind, InstructionKind::Env | InstructionKind::Arg))
+            {
+                let words = split_words(i.args.as_str(), self.escape);
+                // The legacy form `ENV key value` sets one variable, named by its first word.
+                let legacy = i.kind == InstructionKind::Env && words.first().is_some_and(|w| !w.raw.contains('='));
+                let names: Vec<&str> = if legacy {
+                    words.first().map(|w| w.raw.as_str()).into_iter().collect()
+                } else {
+                    words.iter().filter_map(|w| w.raw.split('=').next()).collect()
+                };
+                for n in names {
+                    let list = map.entry(n.to_string()).or_default();
+                    if list.last() != Some(&i.index) {
+                        list.push(i.index);
+                    }
                 }
-                _ => return None,
             }
+            map
+        });
+        setters.get(name).is_some_and(|list| any_in(list, range))
+    }
+
+    /// Whether an instruction with an index in `range` contains `needle` in its text. The instructions holding a
+    /// text are found once per file and text.
+    pub fn mentioned_in(&self, needle: &str, range: Range<usize>) -> bool {
+        if let Some(list) = self.mentions.borrow().get(needle) {
+            return any_in(list, range);
         }
+        let finder = memchr::memmem::Finder::new(needle.as_bytes());
+        let list: Vec<usize> = self
+            .instructions
+            .iter()
+            .filter(|i| finder.find(self.source[i.range.clone()].as_bytes()).is_some())
+            .map(|i| i.index)
+            .collect();
+        let found = any_in(&list, range);
+        self.mentions.borrow_mut().insert(needle.to_string(), list);
+        found
+    }
+
+    /// What is in effect for each instruction, computed once for the whole file in one walk (a question per
+    /// instruction would otherwise rescan the instructions before it).
+    fn in_effect(&self) -> &[InEffect] {
+        self.in_effect.get_or_init(|| {
+            let mut out = vec![InEffect::default(); self.instructions.len()];
+            let mut at_end: Vec<InEffect> = Vec::with_capacity(self.stages.len());
+            for stage in &self.stages {
+                let mut state = match stage.base {
+                    StageBase::Stage(b) if b < stage.index => at_end[b],
+                    _ => InEffect::default(),
+                };
+                for i in stage.instructions.clone() {
+                    out[i] = state;
+                    match self.instructions[i].kind {
+                        InstructionKind::User => state.user = Some(i),
+                        InstructionKind::Shell => state.shell = Some(i),
+                        _ => {}
+                    }
+                }
+                at_end.push(state);
+            }
+            out
+        })
     }
 
     /// The number of syntax errors in all shell bodies.
@@ -932,6 +1001,19 @@ fn logical_args(src: &str, args: &[Range<usize>], continuations: &[Range<usize>]
     MappedText::from_ranges(src, pieces)
 }
 
+/// Whether the sorted `list` holds a value in `range`.
+fn any_in(list: &[usize], range: Range<usize>) -> bool {
+    let first = list.partition_point(|&i| i < range.start);
+    list.get(first).is_some_and(|&i| i < range.end)
+}
+
+/// The USER and SHELL instructions in effect for an instruction, by index.
+#[derive(Debug, Clone, Copy, Default)]
+struct InEffect {
+    user: Option<usize>,
+    shell: Option<usize>,
+}
+
 /// The position after `text` when it starts at `at`.
 fn advance(at: Point, text: &str) -> Point {
     match text.rfind('\n') {
@@ -1128,5 +1210,22 @@ mod tests {
         assert_eq!(model(&incremental), model(&fresh));
         assert_eq!(incremental.directive("syntax").map(|d| d.value.clone()), Some("docker/dockerfile:1".into()));
         assert!(incremental.errors().is_empty());
+    }
+
+    #[test]
+    fn facts_in_effect_follow_stages_and_are_found_once() {
+        let src = "ARG V=1\nFROM a AS one\nUSER app\nENV PIP_NO_CACHE_DIR=1 X=2\nENV LEGACY some value\nFROM one\nRUN yarn set version berry\nFROM b\nRUN x\n";
+        let f = Dockerfile::parse(src);
+        let kinds: Vec<_> = f.instructions().iter().map(|i| i.kind.as_str()).collect();
+        assert_eq!(kinds, ["arg", "from", "user", "env", "env", "from", "run", "from", "run"]);
+        assert_eq!(f.user_instruction(6).map(|i| i.index), Some(2), "through FROM one");
+        assert!(f.user_instruction(8).is_none(), "another base");
+        assert!(f.user_instruction(2).is_none(), "not the instruction itself");
+        assert!(f.sets_variable_in("PIP_NO_CACHE_DIR", 0..4));
+        assert!(!f.sets_variable_in("PIP_NO_CACHE_DIR", 0..3));
+        assert!(f.sets_variable_in("X", 3..4) && f.sets_variable_in("V", 0..1));
+        assert!(f.sets_variable_in("LEGACY", 4..5) && !f.sets_variable_in("some", 0..9));
+        assert!(f.mentioned_in("berry", 6..7) && !f.mentioned_in("berry", 0..6));
+        assert!(f.mentioned_in("berry", 0..9), "asked again, from the cache");
     }
 }

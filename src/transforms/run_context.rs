@@ -4,9 +4,10 @@
 //! A stage built `FROM` an earlier stage starts from that stage's end, so "before" follows `FROM <stage>` chains;
 //! a stage built on an image starts from the image, which dfix only knows through the knowledge tables.
 
+use std::ops::Range;
+
 use crate::knowledge::Knowledge;
-use crate::syntax::words::split_words;
-use crate::syntax::{Dockerfile, Instruction, InstructionKind, StageBase};
+use crate::syntax::{Dockerfile, Instruction, StageBase};
 
 /// The user an instruction runs as, as far as the file and the knowledge tables tell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,9 +17,9 @@ pub enum RunsAs {
     Unknown,
 }
 
-/// The instructions that ran before instruction `index` in its image, nearest first: the earlier instructions of
-/// its stage, then those of the stage it is built on, and so on.
-pub fn before(file: &Dockerfile, index: usize) -> Vec<&Instruction> {
+/// The instructions that ran before instruction `index` in its image, as ranges of instruction indices, nearest
+/// first: the earlier instructions of its stage, then those of the stage it is built on, and so on.
+fn stretches(file: &Dockerfile, index: usize) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let Some(mut stage) = file.instructions().get(index).and_then(|i| i.stage) else {
         return out;
@@ -27,7 +28,7 @@ pub fn before(file: &Dockerfile, index: usize) -> Vec<&Instruction> {
     // A FROM chain cannot loop (a stage only names earlier ones), but stay bounded anyway.
     for _ in 0..=file.stages().len() {
         let s = &file.stages()[stage];
-        out.extend(file.instructions()[s.instructions.start..end].iter().rev());
+        out.push(s.instructions.start..end);
         match s.base {
             StageBase::Stage(b) if b < stage => {
                 stage = b;
@@ -75,7 +76,7 @@ fn chain_base(file: &Dockerfile, index: usize) -> Option<&StageBase> {
 
 /// The user instruction `index` runs as: the last USER before it, or the base image's user.
 pub fn runs_as(file: &Dockerfile, index: usize, knowledge: &Knowledge) -> RunsAs {
-    if let Some(user) = before(file, index).into_iter().find(|i| i.kind == InstructionKind::User) {
+    if let Some(user) = file.user_instruction(index) {
         let text = user.args.as_str().trim();
         let name = text.split(':').next().unwrap_or("").trim();
         return match name {
@@ -101,36 +102,23 @@ pub fn runs_as(file: &Dockerfile, index: usize, knowledge: &Knowledge) -> RunsAs
 
 /// Whether an environment variable is set for instruction `index` by an ENV or ARG before it.
 pub fn env_is_set(file: &Dockerfile, index: usize, name: &str) -> bool {
-    before(file, index).into_iter().any(|i| match i.kind {
-        InstructionKind::Env | InstructionKind::Arg => {
-            let words = split_words(i.args.as_str(), file.escape());
-            let legacy = i.kind == InstructionKind::Env && words.first().is_some_and(|w| !w.raw.contains('='));
-            if legacy {
-                words.first().is_some_and(|w| w.raw == name)
-            } else {
-                words.iter().any(|w| w.raw.split('=').next() == Some(name))
-            }
-        }
-        _ => false,
-    })
+    stretches(file, index).into_iter().any(|r| file.sets_variable_in(name, r))
 }
 
 /// Whether any instruction before `index` in its image, or `index` itself, contains one of `needles`.
 pub fn mentions(file: &Dockerfile, index: usize, needles: &[String]) -> bool {
-    if needles.is_empty() {
+    if needles.is_empty() || index >= file.instructions().len() {
         return false;
     }
-    let own = file.instructions().get(index);
-    own.into_iter()
-        .chain(before(file, index))
-        .any(|i| needles.iter().any(|n| file.text(i.range.clone()).contains(n.as_str())))
+    let ranges: Vec<Range<usize>> = std::iter::once(index..index + 1).chain(stretches(file, index)).collect();
+    needles.iter().any(|n| ranges.iter().any(|r| file.mentioned_in(n, r.clone())))
 }
 
 /// Whether the shell that runs instruction `index`'s shell form is a POSIX shell: the last SHELL before it names
 /// one (`sh`, `bash`, ...), or there is none and the base image is not a Windows image (whose default is `cmd`).
 pub fn posix_shell(file: &Dockerfile, index: usize) -> bool {
     const POSIX: &[&str] = &["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"];
-    if let Some(shell) = before(file, index).into_iter().find(|i| i.kind == InstructionKind::Shell) {
+    if let Some(shell) = file.shell_instruction(index) {
         let program = shell.exec.as_ref().and_then(|e| e.first()).map(|p| p.rsplit('/').next().unwrap_or(p));
         return program.is_some_and(|p| POSIX.contains(&p));
     }
