@@ -18,7 +18,6 @@ use std::time::Instant;
 
 use dfix::config::Config;
 use dfix::engine::{self, Options};
-use dfix::fix::Applicability;
 use dfix::knowledge::Knowledge;
 use dfix::registry::resolve::{self, Request};
 use dfix::registry::{Reference, Resolution};
@@ -88,14 +87,9 @@ fn main() {
 
     let fixing = Instant::now();
     let options = Options {
-        transforms: vec![&PinDigest],
-        required: Applicability::Safe,
-        max_passes: engine::MAX_PASSES,
-        config: &config,
-        knowledge: Knowledge::builtin(),
         offline: false,
-        path: None,
         digests: Some(&resolutions),
+        ..Options::new(vec![&PinDigest], &config, Knowledge::builtin())
     };
     let mut pinned = 0;
     for text in &files {

@@ -88,14 +88,10 @@ fn run_case(group: &str, dir: &Path) -> Result<(), Failed> {
     let knowledge = Knowledge::with_extensions(&config.knowledge).map_err(|e| e.to_string())?;
     let digests = options.digests.as_ref().map(|d| resolutions(d, &options)).transpose()?;
     let opts = Options {
-        transforms,
         required: if options.unsafe_fixes { Applicability::Unsafe } else { Applicability::Safe },
         max_passes: 10,
-        config: &config,
-        knowledge: &knowledge,
-        offline: true,
-        path: None,
         digests: digests.as_ref(),
+        ..Options::new(transforms, &config, &knowledge)
     };
     let outcome = engine::fix(&input, &opts).map_err(|errors| format!("input does not parse: {errors:?}"))?;
     if !outcome.internal_errors.is_empty() {

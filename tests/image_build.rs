@@ -119,14 +119,8 @@ fn fix(input: &str, config: &str) -> String {
     let config = Config::from_str(config, Path::new("dfix.toml")).unwrap();
     let knowledge = Knowledge::with_extensions(&config.knowledge).unwrap();
     let options = Options {
-        transforms: vec![lookup("non-root-user").unwrap()],
         required: Applicability::Unsafe,
-        max_passes: engine::MAX_PASSES,
-        config: &config,
-        knowledge: &knowledge,
-        offline: true,
-        path: None,
-        digests: None,
+        ..Options::new(vec![lookup("non-root-user").unwrap()], &config, &knowledge)
     };
     engine::fix(input, &options).expect("fixture parses").output
 }

@@ -42,16 +42,7 @@ fn every_fixed_file_ends_with_a_user_that_exists() {
     let tally = Mutex::new(Tally::default());
     files.par_iter().for_each(|path| {
         let Ok(input) = std::fs::read_to_string(path) else { return };
-        let options = Options {
-            transforms: vec![transform],
-            required: Applicability::Unsafe,
-            max_passes: engine::MAX_PASSES,
-            config: &config,
-            knowledge,
-            offline: true,
-            path: None,
-            digests: None,
-        };
+        let options = Options { required: Applicability::Unsafe, ..Options::new(vec![transform], &config, knowledge) };
         let Ok(outcome) = engine::fix(&input, &options) else { return };
         let name = path.strip_prefix(&dir).unwrap_or(path).display().to_string();
         let mut t = Tally { files: 1, ..Tally::default() };

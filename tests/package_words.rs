@@ -68,16 +68,8 @@ fn check(path: &Path, input: &str) -> Result<(), String> {
         TRANSFORMS.iter().copied().filter(|t| TRANSFORMS_UNDER_TEST.contains(&t.meta().id)).collect();
     assert_eq!(transforms.len(), TRANSFORMS_UNDER_TEST.len(), "a transform under test is not registered");
     let config = Config::default();
-    let options = Options {
-        transforms,
-        required: Applicability::Unsafe,
-        max_passes: engine::MAX_PASSES,
-        config: &config,
-        knowledge: Knowledge::builtin(),
-        offline: true,
-        path: None,
-        digests: None,
-    };
+    let options =
+        Options { required: Applicability::Unsafe, ..Options::new(transforms, &config, Knowledge::builtin()) };
     let Ok(outcome) = engine::fix(input, &options) else { return Ok(()) };
     let before = package_words(input);
     let after = package_words(&outcome.output);

@@ -24,16 +24,7 @@ use dfix::transforms::Transform;
 
 /// The engine's options for a property run: no configuration, builtin knowledge, offline.
 pub fn options<'a>(transforms: &[&'static dyn Transform], required: Applicability, config: &'a Config) -> Options<'a> {
-    Options {
-        transforms: transforms.to_vec(),
-        required,
-        max_passes: engine::MAX_PASSES,
-        config,
-        knowledge: Knowledge::builtin(),
-        offline: true,
-        path: None,
-        digests: None,
-    }
+    Options { required, ..Options::new(transforms.to_vec(), config, Knowledge::builtin()) }
 }
 
 /// Run the engine on `input` and check every property. `Ok(None)` when the input does not parse (the engine then
