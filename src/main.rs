@@ -8,7 +8,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 // The model, the shell commands and the edits are many small allocations: mimalloc makes a run over a repository
-// about a fifth faster than the system allocator.
+// about a fifth faster than the system allocator. Built without transparent huge pages (`no_thp`), its peak memory
+// stays near the system allocator's; with them it doubles.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
