@@ -101,6 +101,12 @@ impl Command {
         self.words.get(1..).unwrap_or(&[])
     }
 
+    /// Whether two of its words touch: the parser split one shell word in two (see
+    /// [`ShellScript::has_split_words`]).
+    pub fn has_split_words(&self) -> bool {
+        self.words.windows(2).any(|w| w[0].range.end == w[1].range.start)
+    }
+
     /// The command after wrappers that run it unchanged for our purposes: `sudo` (with its options), `env`
     /// (with its assignments). Returns the index in `words` where the real command starts, at most the number of
     /// words (an option missing its value, as in `sudo -u`, cannot take the index past the end).
@@ -271,7 +277,7 @@ impl ShellScript {
     /// `scala-$` and `V.rpm`), which the shell never does. The structure of the body is right, but the values of
     /// its words cannot be trusted.
     pub fn has_split_words(&self) -> bool {
-        self.command_list().iter().any(|c| c.words.windows(2).any(|w| w[0].range.end == w[1].range.start))
+        self.command_list().iter().any(Command::has_split_words)
     }
 
     /// ERROR and MISSING nodes in the bash tree.

@@ -62,6 +62,10 @@ impl Transform for AptGetNotApt {
                 continue;
             };
             for command in script.command_list() {
+                // A word the parser split in two (`` apt`x`y ``): the command name cannot be trusted.
+                if command.has_split_words() {
+                    continue;
+                }
                 let words = &command.words[command.unwrapped_start()..];
                 let Some(name) = words.first() else { continue };
                 // Only the literal word `apt` is a call of apt.

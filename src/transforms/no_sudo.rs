@@ -90,6 +90,10 @@ impl Transform for NoSudo {
                 }
             }
             for cmd in sudos {
+                // A word the parser split in two (`` sudo a`b`c ``): what follows `sudo` cannot be trusted.
+                if cmd.has_split_words() {
+                    continue;
+                }
                 // Only options that keep the user, the shell and the command the same.
                 let Some(pos) = cmd.words.iter().skip(1).position(|w| !w.raw.starts_with('-')) else { continue };
                 let target = &cmd.words[pos + 1];
