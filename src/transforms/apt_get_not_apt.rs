@@ -61,6 +61,10 @@ impl Transform for AptGetNotApt {
             let Some(script) = cx.file.shell(instr.index) else {
                 continue;
             };
+            // A body with syntax errors is not understood well enough to edit.
+            if script.error_count() > 0 {
+                continue;
+            }
             for command in script.command_list() {
                 // A word the parser split in two (`` apt`x`y ``): the command name cannot be trusted.
                 if command.has_split_words() {

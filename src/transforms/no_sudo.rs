@@ -68,6 +68,10 @@ impl Transform for NoSudo {
                 continue;
             }
             let Some(script) = cx.file.shell(instr.index) else { continue };
+            // A body with syntax errors is not understood well enough to edit.
+            if script.error_count() > 0 {
+                continue;
+            }
             let sudos: Vec<_> = script
                 .command_list()
                 .iter()
