@@ -172,10 +172,7 @@ impl Walk {
             }
             Ok(_) => {
                 if self.temps {
-                    let dir = match root.parent() {
-                        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-                        _ => PathBuf::from("."),
-                    };
+                    let dir = crate::write::dir_of(&root).to_path_buf();
                     let temps = self.dir_temps.entry(dir).or_insert_with_key(|d| crate::write::temps_in(d));
                     if !temps.is_empty() {
                         self.pending.extend(crate::write::temps_for(&root, temps).into_iter().map(Entry::Temp));

@@ -101,11 +101,15 @@ pub fn is_temp_name(name: &std::ffi::OsStr) -> bool {
 
 /// Our temporary files beside `file` (made while replacing it).
 pub fn temps_beside(file: &Path) -> Vec<PathBuf> {
-    let dir = match file.parent() {
+    temps_for(file, &temps_in(dir_of(file)))
+}
+
+/// The directory holding `file` (`.` for a bare file name).
+pub fn dir_of(file: &Path) -> &Path {
+    match file.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
-    };
-    temps_for(file, &temps_in(dir))
+    }
 }
 
 /// All our temporary files in `dir`, sorted.
