@@ -107,6 +107,13 @@ impl Outcome {
 
 /// Parse `source`, and fix it. A file that does not parse is returned as its syntax errors, untouched.
 pub fn fix(source: &str, options: &Options<'_>) -> Result<Outcome, Vec<SyntaxError>> {
+    let outcome = fix_to_fixed_point(source, options);
+    // Parses a transform made ahead for a fix that was not applied are of no more use.
+    crate::syntax::ShellScript::forget_ahead();
+    outcome
+}
+
+fn fix_to_fixed_point(source: &str, options: &Options<'_>) -> Result<Outcome, Vec<SyntaxError>> {
     let original = Dockerfile::parse(source);
     if !original.errors().is_empty() {
         return Err(original.errors().to_vec());

@@ -13,7 +13,18 @@ use clap::Parser;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// The tree-sitter runtime (C) allocates every tree node and parse stack entry with `malloc`: it gets mimalloc
+/// too, which makes a run over a repository about a twentieth faster.
+#[allow(unsafe_code)]
+fn use_mimalloc_in_tree_sitter() {
+    use libmimalloc_sys::{mi_calloc, mi_free, mi_malloc, mi_realloc};
+    // SAFETY: called once, before any parser or tree exists, so no memory of the previous allocator is freed with
+    // the new one; the four functions are one consistent allocator.
+    unsafe { tree_sitter::set_allocator(Some(mi_malloc), Some(mi_calloc), Some(mi_realloc), Some(mi_free)) }
+}
+
 fn main() -> ExitCode {
+    use_mimalloc_in_tree_sitter();
     let args = dfix::cli::Args::parse();
     match dfix::run(args) {
         Ok(status) => status.into(),

@@ -250,6 +250,9 @@ pub struct Dockerfile {
     setters: OnceCell<std::collections::HashMap<String, Vec<usize>>>,
     /// For each text asked about, the instructions that contain it, in order (see [`Dockerfile::mentioned_in`]).
     mentions: RefCell<std::collections::HashMap<String, Vec<usize>>>,
+    /// Shell scripts inside shell bodies (`sh -c '...'`), by instruction and range in the body's text (see
+    /// [`Dockerfile::inner_shell`]).
+    inner_shells: RefCell<std::collections::HashMap<(usize, Range<usize>), ShellScript>>,
     /// Problems found while building, turned into errors once line numbers can be computed.
     pending_errors: Vec<(Range<usize>, String)>,
 }
@@ -325,6 +328,7 @@ impl Dockerfile {
             in_effect: OnceCell::new(),
             setters: OnceCell::new(),
             mentions: RefCell::default(),
+            inner_shells: RefCell::default(),
             pending_errors: Vec::new(),
         };
         file.build();
@@ -466,6 +470,20 @@ impl Dockerfile {
     pub fn shell(&self, index: usize) -> Option<&ShellScript> {
         let text = self.shell_text(index)?;
         self.shells[index].get_or_init(|| Some(ShellScript::parse(text.clone()))).as_ref()
+    }
+
+    /// The shell script that the text at `range` of instruction `index`'s shell body holds (a string run with
+    /// `sh -c`), parsed once per file. `None` when the instruction has no shell body or the range is not in it.
+    pub fn inner_shell(&self, index: usize, range: Range<usize>) -> Option<ShellScript> {
+        let body = self.shell(index)?;
+        body.source().get(range.clone())?;
+        let key = (index, range);
+        if let Some(script) = self.inner_shells.borrow().get(&key) {
+            return Some(script.clone());
+        }
+        let script = ShellScript::parse(body.text().slice(key.1.clone()));
+        self.inner_shells.borrow_mut().insert(key, script.clone());
+        Some(script)
     }
 
     /// The text [`Dockerfile::shell`] parses, without parsing it.

@@ -5,6 +5,7 @@
 //! the bash tree is relative to that text; [`ShellScript::file_range`] turns it into a range of the Dockerfile.
 
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
@@ -18,7 +19,12 @@ thread_local! {
         parser.set_language(&tree_sitter_bash::LANGUAGE.into()).expect("the bash grammar loads");
         parser
     });
+    /// Parses made ahead of need, with their text: see [`ShellScript::parse_ahead`].
+    static AHEAD: RefCell<VecDeque<(String, Arc<Parsed>)>> = const { RefCell::new(VecDeque::new()) };
 }
+
+/// How many parses [`ShellScript::parse_ahead`] keeps; the oldest goes first.
+const AHEAD_LIMIT: usize = 16;
 
 /// The kind of a bash tree node. `Node::kind` looks the name up and validates it as UTF-8 on every call, and the
 /// shell model asks for kinds all the time: names are looked up once per kind instead.
@@ -31,6 +37,7 @@ fn kind(node: Node) -> &'static str {
     kinds.get(usize::from(node.kind_id())).copied().unwrap_or_else(|| node.kind())
 }
 
+#[derive(Clone)]
 pub struct ShellScript {
     text: MappedText,
     /// What depends only on the text, shared by the scripts of equal text in successive versions of a file (a fix
@@ -42,10 +49,44 @@ struct Parsed {
     tree: Tree,
     /// [`ShellScript::commands`], computed once: several transforms ask for it, some more than once. The same
     /// for the other facts below.
-    commands: OnceLock<Vec<Command>>,
-    state_changes: OnceLock<Vec<StateChange>>,
-    flow_changes: OnceLock<Vec<FlowChange>>,
-    has_comments: OnceLock<bool>,
+    facts: OnceLock<Facts>,
+}
+
+/// What one walk over the tree finds (see [`ShellScript::facts`]).
+#[derive(Default)]
+struct Facts {
+    commands: Vec<Command>,
+    state_changes: Vec<StateChange>,
+    flow_changes: Vec<FlowChange>,
+    has_comments: bool,
+}
+
+/// What holds for the children of a node in the walk of [`ShellScript::facts`].
+struct Frame {
+    /// They are looked at for commands.
+    commands: bool,
+    state: StateWalk,
+    /// Where commands among them sit.
+    placement: Placement,
+}
+
+/// How the walk of [`ShellScript::facts`] looks at nodes for state changes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum StateWalk {
+    /// Not at all: they run in a child process, define a function, or are not named.
+    Off,
+    On,
+    /// Children of a command: a prefix assignment itself is not a state change, but what its value expands is.
+    InCommand,
+}
+
+impl Parsed {
+    fn new(text: &str) -> Parsed {
+        let tree = BASH
+            .with(|p| p.borrow_mut().parse(text, None))
+            .expect("parsing without a timeout or cancellation flag always returns a tree");
+        Parsed { tree, facts: OnceLock::new() }
+    }
 }
 
 /// A word of a command: its range in the script text, its raw text, and its value when it is static (no
@@ -228,19 +269,39 @@ pub struct FlowChange {
 
 impl ShellScript {
     pub fn parse(text: MappedText) -> ShellScript {
-        let tree = BASH
-            .with(|p| p.borrow_mut().parse(text.as_str(), None))
-            .expect("parsing without a timeout or cancellation flag always returns a tree");
-        ShellScript {
-            text,
-            parsed: Arc::new(Parsed {
-                tree,
-                commands: OnceLock::new(),
-                state_changes: OnceLock::new(),
-                flow_changes: OnceLock::new(),
-                has_comments: OnceLock::new(),
-            }),
-        }
+        let ahead = AHEAD.with(|ahead| {
+            let mut ahead = ahead.borrow_mut();
+            let i = ahead.iter().position(|(t, _)| t == text.as_str())?;
+            ahead.remove(i).map(|(_, parsed)| parsed)
+        });
+        let parsed = ahead.unwrap_or_else(|| Arc::new(Parsed::new(text.as_str())));
+        ShellScript { text, parsed }
+    }
+
+    /// Parse `text`, a script that this thread is about to parse again (the body a fix will make, checked before
+    /// the fix is offered): the next [`ShellScript::parse`] of the same text in this thread takes this parse
+    /// instead of parsing again. Only the last few such parses are kept, and [`ShellScript::forget_ahead`] drops
+    /// them. Returns the number of ERROR and MISSING nodes.
+    pub fn parse_ahead(text: String) -> usize {
+        let parsed = Arc::new(Parsed::new(&text));
+        let script = ShellScript {
+            text: MappedText::from_ranges(&text, std::iter::once(0..text.len())),
+            parsed: Arc::clone(&parsed),
+        };
+        let errors = script.error_count();
+        AHEAD.with(|ahead| {
+            let mut ahead = ahead.borrow_mut();
+            if ahead.len() == AHEAD_LIMIT {
+                ahead.pop_front();
+            }
+            ahead.push_back((text, parsed));
+        });
+        errors
+    }
+
+    /// Drop the parses [`ShellScript::parse_ahead`] keeps in this thread.
+    pub fn forget_ahead() {
+        AHEAD.with(|ahead| ahead.borrow_mut().clear());
     }
 
     /// This script's parse for `text`, which must be the same shell text at other file positions: the tree and
@@ -307,11 +368,7 @@ impl ShellScript {
 
     /// [`ShellScript::commands`] without a copy.
     pub fn command_list(&self) -> &[Command] {
-        self.parsed.commands.get_or_init(|| {
-            let mut out = Vec::new();
-            self.collect(self.parsed.tree.root_node(), &mut out);
-            out
-        })
+        &self.facts().commands
     }
 
     /// The top-level statements, in order. Comments are skipped (see [`ShellScript::has_comments`]).
@@ -347,89 +404,18 @@ impl ShellScript {
     /// Whether the script has a `#` comment (which runs to the end of the line, so text appended after the script
     /// on the same logical line would be commented out).
     pub fn has_comments(&self) -> bool {
-        *self.parsed.has_comments.get_or_init(|| {
-            let mut found = false;
-            visit(self.parsed.tree.root_node(), &mut |n| {
-                found |= kind(n) == "comment";
-                !found
-            });
-            found
-        })
+        self.facts().has_comments
     }
 
     /// The commands and constructs that change the shell's state for what follows in the same shell.
     pub fn state_changes(&self) -> &[StateChange] {
-        self.parsed.state_changes.get_or_init(|| {
-            let mut out = Vec::new();
-            self.collect_state(self.parsed.tree.root_node(), &mut out);
-            out
-        })
-    }
-
-    fn collect_state(&self, node: Node, out: &mut Vec<StateChange>) {
-        let mut push = |kind| out.push(StateChange { range: node.byte_range(), kind });
-        match kind(node) {
-            // These run in a child process: what they change ends with them.
-            "subshell" | "command_substitution" | "process_substitution" | "pipeline" => return,
-            "function_definition" => return push(StateKind::Function),
-            "declaration_command" | "unset_command" | "variable_assignment" | "variable_assignments" => {
-                push(StateKind::Variable)
-            }
-            "for_statement" | "c_style_for_statement" | "select_statement" => push(StateKind::Variable),
-            "expansion" if has_token(node, &["=", ":="]) => push(StateKind::Variable),
-            "arithmetic_expansion" if arithmetic_assigns(node) => push(StateKind::Variable),
-            "compound_statement" if has_token(node, &["(("]) && arithmetic_assigns(node) => push(StateKind::Variable),
-            "command" => {
-                if let Some(kind) = self.command(node, Placement::default()).and_then(|cmd| command_state(&cmd)) {
-                    push(kind);
-                }
-                // Prefix assignments (`A=1 cmd`) last for one command; only their expansions matter here.
-                let mut c = node.walk();
-                for child in node.named_children(&mut c) {
-                    if kind(child) == "variable_assignment" {
-                        let mut cc = child.walk();
-                        for part in child.named_children(&mut cc) {
-                            self.collect_state(part, out);
-                        }
-                    } else {
-                        self.collect_state(child, out);
-                    }
-                }
-                return;
-            }
-            _ => {}
-        }
-        let mut c = node.walk();
-        for child in node.named_children(&mut c) {
-            self.collect_state(child, out);
-        }
+        &self.facts().state_changes
     }
 
     /// Commands that end or replace the shell (`exit`, `return`, `exec`) and background jobs (`&`, `coproc`),
     /// anywhere in the script.
     pub fn flow_changes(&self) -> &[FlowChange] {
-        self.parsed.flow_changes.get_or_init(|| {
-            let mut out = Vec::new();
-            visit(self.parsed.tree.root_node(), &mut |n| {
-                let kind = match kind(n) {
-                    "&" => Some(FlowKind::Background),
-                    "command" => {
-                        self.command(n, Placement::default()).and_then(|cmd| match builtin_name(&cmd)?.as_str() {
-                            "exit" | "return" | "logout" => Some(FlowKind::Exit),
-                            "exec" => Some(FlowKind::Exec),
-                            "coproc" => Some(FlowKind::Background),
-                            _ => None,
-                        })
-                    }
-                    _ => None,
-                };
-                if let Some(kind) = kind {
-                    out.push(FlowChange { range: n.byte_range(), kind });
-                }
-                true
-            });
-            out
-        })
+        &self.facts().flow_changes
     }
 
     /// Whether running the script may turn on `errexit` (`set -e`, `set -o errexit`) or set an ERR trap, which
@@ -562,56 +548,129 @@ impl ShellScript {
 
     /// The simple commands under `root` (named nodes only), in source order, with where they sit. One cursor walks
     /// the tree; `placements` holds the placement of each node on the path down to the cursor.
-    fn collect(&self, root: Node, out: &mut Vec<Command>) {
-        let mut c = root.walk();
-        let mut placements: Vec<Placement> = Vec::new();
-        let mut current = Placement::default();
-        loop {
-            let node = c.node();
-            let mut descend = node.is_named();
-            let mut inner = current;
-            if descend {
-                match kind(node) {
+    /// The commands, state changes, flow changes and comments of the script, found in one walk over every node of
+    /// the tree (each walk costs about as much as the others together).
+    ///
+    /// - Commands: simple commands and declarations, with where they sit; not inside declarations.
+    /// - State changes: what changes the shell's state for what follows in the same shell. Subshells,
+    ///   substitutions and pipelines run in a child process, so what they change ends with them and is not looked
+    ///   at; nor are function bodies, which only define a function. A prefix assignment (`A=1 cmd`) lasts for one
+    ///   command: only its expansions matter.
+    /// - Flow changes: `exit`, `return`, `exec`, background jobs, anywhere.
+    fn facts(&self) -> &Facts {
+        self.parsed.facts.get_or_init(|| {
+            let mut facts = Facts::default();
+            let root = self.parsed.tree.root_node();
+            let mut c = root.walk();
+            // What holds for the children of each node on the path from the root to the cursor.
+            let mut frames: Vec<Frame> = Vec::new();
+            let mut frame = Frame { commands: true, state: StateWalk::On, placement: Placement::default() };
+            // The root is visited as the child of a frame that looks at everything.
+            loop {
+                let node = c.node();
+                let children = self.visit_node(node, &frame, &mut facts);
+                if c.goto_first_child() {
+                    frames.push(std::mem::replace(&mut frame, children));
+                    continue;
+                }
+                while !c.goto_next_sibling() {
+                    if !c.goto_parent() {
+                        return facts;
+                    }
+                    frame = frames.pop().expect("one frame per level below the root");
+                }
+            }
+        })
+    }
+
+    /// Record what `node` is for each fact, given what holds for it (`at`); returns what holds for its children.
+    fn visit_node(&self, node: Node, at: &Frame, facts: &mut Facts) -> Frame {
+        let kind = kind(node);
+        let named = node.is_named();
+        let mut children = Frame { commands: at.commands && named, state: StateWalk::Off, placement: at.placement };
+
+        // Comments and flow changes: every node.
+        facts.has_comments |= kind == "comment";
+        let command = (kind == "command").then(|| self.command(node, at.placement)).flatten();
+        let flow = match kind {
+            "&" => Some(FlowKind::Background),
+            "command" => command.as_ref().and_then(|cmd| match builtin_name(cmd)?.as_str() {
+                "exit" | "return" | "logout" => Some(FlowKind::Exit),
+                "exec" => Some(FlowKind::Exec),
+                "coproc" => Some(FlowKind::Background),
+                _ => None,
+            }),
+            _ => None,
+        };
+        if let Some(kind) = flow {
+            facts.flow_changes.push(FlowChange { range: node.byte_range(), kind });
+        }
+
+        // State changes: named nodes, outside what runs in a child process.
+        let mut push = |kind| facts.state_changes.push(StateChange { range: node.byte_range(), kind });
+        match at.state {
+            StateWalk::Off => {}
+            _ if !named => {}
+            StateWalk::InCommand if kind == "variable_assignment" => children.state = StateWalk::On,
+            StateWalk::On | StateWalk::InCommand => {
+                children.state = StateWalk::On;
+                match kind {
+                    "subshell" | "command_substitution" | "process_substitution" | "pipeline" => {
+                        children.state = StateWalk::Off
+                    }
+                    "function_definition" => {
+                        push(StateKind::Function);
+                        children.state = StateWalk::Off;
+                    }
+                    "declaration_command" | "unset_command" | "variable_assignment" | "variable_assignments" => {
+                        push(StateKind::Variable)
+                    }
+                    "for_statement" | "c_style_for_statement" | "select_statement" => push(StateKind::Variable),
+                    "expansion" if has_token(node, &["=", ":="]) => push(StateKind::Variable),
+                    "arithmetic_expansion" if arithmetic_assigns(node) => push(StateKind::Variable),
+                    "compound_statement" if has_token(node, &["(("]) && arithmetic_assigns(node) => {
+                        push(StateKind::Variable)
+                    }
                     "command" => {
-                        if let Some(cmd) = self.command(node, current) {
-                            out.push(cmd);
+                        if let Some(kind) = command.as_ref().and_then(command_state) {
+                            push(kind);
                         }
+                        children.state = StateWalk::InCommand;
                     }
-                    "declaration_command" | "unset_command" => {
-                        let words = self.child_words(node);
-                        out.push(Command {
-                            range: node.byte_range(),
-                            assignments: Vec::new(),
-                            words,
-                            placement: current,
-                            is_declaration: true,
-                        });
-                        descend = false;
-                    }
-                    "subshell" => inner.in_subshell = true,
-                    "command_substitution" | "process_substitution" => inner.in_substitution = true,
-                    "function_definition" => inner.in_function = true,
-                    "pipeline" => inner.in_pipeline = true,
-                    "if_statement"
-                    | "while_statement"
-                    | "for_statement"
-                    | "c_style_for_statement"
-                    | "case_statement"
-                    | "compound_statement" => inner.in_compound = true,
                     _ => {}
                 }
             }
-            if descend && c.goto_first_child() {
-                placements.push(std::mem::replace(&mut current, inner));
-                continue;
-            }
-            while !c.goto_next_sibling() {
-                if !c.goto_parent() {
-                    return;
+        }
+
+        // Commands: named nodes, not inside declarations.
+        if at.commands && named {
+            match kind {
+                "command" => facts.commands.extend(command),
+                "declaration_command" | "unset_command" => {
+                    let words = self.child_words(node);
+                    facts.commands.push(Command {
+                        range: node.byte_range(),
+                        assignments: Vec::new(),
+                        words,
+                        placement: at.placement,
+                        is_declaration: true,
+                    });
+                    children.commands = false;
                 }
-                current = placements.pop().expect("one placement per level below the root");
+                "subshell" => children.placement.in_subshell = true,
+                "command_substitution" | "process_substitution" => children.placement.in_substitution = true,
+                "function_definition" => children.placement.in_function = true,
+                "pipeline" => children.placement.in_pipeline = true,
+                "if_statement"
+                | "while_statement"
+                | "for_statement"
+                | "c_style_for_statement"
+                | "case_statement"
+                | "compound_statement" => children.placement.in_compound = true,
+                _ => {}
             }
         }
+        children
     }
 
     fn command(&self, node: Node, placement: Placement) -> Option<Command> {

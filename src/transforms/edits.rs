@@ -4,7 +4,6 @@ use std::ops::Range;
 
 use crate::fix::Edit;
 use crate::knowledge::Knowledge;
-use crate::syntax::mapped::MappedText;
 use crate::syntax::shell::{FlowKind, Terminator};
 use crate::syntax::{Dockerfile, Instruction, InstructionKind, ShellScript, ShellWord, StageBase};
 
@@ -287,6 +286,9 @@ pub fn join_run_chain(
         pair[0].can_precede()?;
         pair[0].can_join(file, knowledge, &pair[1])?;
     }
+    if !joined_body_parses(file, &bodies) {
+        return Err(JoinRefusal::Unparsed);
+    }
     Ok(join_edits(file, &bodies))
 }
 
@@ -353,23 +355,36 @@ fn wrappers(chain: &[JoinBody<'_>]) -> Vec<(&'static str, &'static str)> {
         .collect()
 }
 
-/// Whether the shell body of the RUN that [`join_edits`] makes of `chain` parses cleanly: the bodies as the shell
-/// receives them, wrapped and joined with `&&`. The shell parser reads a few bodies differently once they are
-/// joined (a backtick substitution inside a command word, for one) even though each parses on its own; such a join
-/// is not offered.
+/// Whether the shell body of the RUN that [`join_edits`] makes of `chain` parses cleanly. The shell parser reads a
+/// few bodies differently once they are joined (a backtick substitution inside a command word, for one) even
+/// though each parses on its own; such a join is not offered. The parse is kept for the engine, which parses the
+/// joined body again once the fix is applied ([`ShellScript::parse_ahead`]).
 pub fn joined_body_parses(file: &Dockerfile, chain: &[JoinBody<'_>]) -> bool {
+    joined_text(file, chain).is_some_and(|text| ShellScript::parse_ahead(text) == 0)
+}
+
+/// The shell text of the RUN that [`join_edits`] makes of `chain`, as the builder's shell receives it: the bodies
+/// wrapped, with what replaces the line breaks between them (the line continuations it inserts are removed, and so
+/// are the comment lines it moves inside the continuation).
+fn joined_text(file: &Dockerfile, chain: &[JoinBody<'_>]) -> Option<String> {
+    let indent = file.continuation_indent();
+    let and_at_end = and_at_line_end(file);
     let mut text = String::new();
     for (k, (body, (open, close))) in chain.iter().zip(wrappers(chain)).enumerate() {
-        let Some(script) = file.shell(body.instr.index) else { return false };
+        let script = file.shell(body.instr.index)?;
         if k > 0 {
-            text.push_str(" && ");
+            // `{close}{and} \` ends the line before, `{indent}{and}{open}` starts this one.
+            text.push_str(if and_at_end { " && " } else { " " });
+            text.push_str(&indent);
+            if !and_at_end {
+                text.push_str("&& ");
+            }
         }
         text.push_str(open);
         text.push_str(script.source());
         text.push_str(close);
     }
-    let joined = ShellScript::parse(MappedText::from_ranges(&text, std::iter::once(0..text.len())));
-    joined.error_count() == 0
+    Some(text)
 }
 
 /// Whether an argument of a command names a tool that can update itself, possibly with a version (`pip`,
@@ -531,6 +546,29 @@ mod tests {
         let mut edits: Vec<&Edit> = edits.iter().collect();
         edits.sort_by_key(|e| (e.start(), e.end()));
         Ok(crate::fix::apply_edits(src, &edits))
+    }
+
+    /// The text the joined-body check parses is exactly the body of the RUN the join makes, so that the engine
+    /// takes that parse instead of parsing again.
+    #[test]
+    fn joined_text_is_the_merged_body() {
+        for src in [
+            "FROM a\nRUN a\nRUN b\n",
+            "FROM a\r\nRUN x && \\\r\n\ty\r\n\r\n# c\r\nRUN cd /; b\r\n",
+            "FROM a\nRUN cd /x\nRUN a || b\n# between\n\nRUN c;\n",
+            "FROM a\nRUN --mount=type=cache,target=/c a \\\n  # inside\n  b   \nRUN --mount=type=cache,target=/c c\n",
+            "from a\nrun b   \nrun set -e; a\n",
+        ] {
+            let file = Dockerfile::parse(src);
+            let runs: Vec<&Instruction> =
+                file.instructions().iter().filter(|i| i.kind == InstructionKind::Run).collect();
+            let chain: Vec<JoinBody<'_>> =
+                runs.iter().map(|i| JoinBody::new(&file, Knowledge::builtin(), i).unwrap()).collect();
+            let predicted = joined_text(&file, &chain).unwrap();
+            let joined = Dockerfile::parse(&join(src).unwrap());
+            let run = joined.instructions().iter().find(|i| i.kind == InstructionKind::Run).unwrap();
+            assert_eq!(joined.shell(run.index).unwrap().source(), predicted, "{src:?}");
+        }
     }
 
     #[test]

@@ -76,7 +76,7 @@ pub fn units<'a>(file: &'a Dockerfile, instr: &Instruction, shells: &[String]) -
         }
         let Some(inner) = simple_string(&arg.raw) else { continue };
         let range = arg.range.start + 1..arg.range.start + 1 + inner.len();
-        let script = ShellScript::parse(body.text().slice(range));
+        let Some(script) = file.inner_shell(instr.index, range) else { continue };
         if script.error_count() == 0 && !script.has_split_words() {
             out.push(Unit { script: UnitScript::Inner(script), host: Some(body.file_range(cmd.range.clone()).start) });
         }
