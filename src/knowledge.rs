@@ -265,6 +265,42 @@ fn merge(base: &mut toml::Table, extra: &toml::Table) {
     }
 }
 
+/// The image rules that can match a repository, so that a lookup does not try every rule: a rule whose repository
+/// pattern has no `*` can only match that repository (ignoring ASCII case).
+#[derive(Debug, Clone, Default)]
+struct RuleIndex {
+    /// Lowercase repository -> indices of the rules for exactly it, in order.
+    literal: std::collections::HashMap<String, Vec<usize>>,
+    /// Indices of the rules whose pattern has a `*`, in order.
+    wild: Vec<usize>,
+}
+
+impl RuleIndex {
+    fn new(rules: &[ImageRule]) -> RuleIndex {
+        let mut index = RuleIndex::default();
+        for (i, rule) in rules.iter().enumerate() {
+            if rule.repository.contains('*') {
+                index.wild.push(i);
+            } else {
+                index.literal.entry(rule.repository.to_ascii_lowercase()).or_default().push(i);
+            }
+        }
+        index
+    }
+
+    /// The indices of the rules that may match `repository`, from the last rule to the first.
+    fn candidates(&self, repository: &str) -> impl Iterator<Item = usize> + '_ {
+        let literal = self.literal.get(&repository.to_ascii_lowercase()).map_or(&[][..], Vec::as_slice);
+        let (mut a, mut b) = (literal.iter().rev().copied().peekable(), self.wild.iter().rev().copied().peekable());
+        std::iter::from_fn(move || match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) if x > y => a.next(),
+            (Some(_), Some(_)) | (None, Some(_)) => b.next(),
+            (Some(_), None) => a.next(),
+            (None, None) => None,
+        })
+    }
+}
+
 /// `transforms/images.toml`: base image families, the users images ship, and images that must stay root.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
@@ -276,7 +312,10 @@ pub struct Images {
     pub hub_mirrors: Vec<String>,
     /// In order: for each property, the last matching rule that sets it wins.
     #[serde(default)]
-    pub rules: Vec<ImageRule>,
+    rules: Vec<ImageRule>,
+    /// The rules that can match a repository, built on the first lookup (see [`RuleIndex`]).
+    #[serde(skip)]
+    rule_index: std::sync::OnceLock<RuleIndex>,
     /// Command in RUN -> the family it shows, for images no rule knows.
     #[serde(default)]
     pub package_managers: BTreeMap<String, String>,
@@ -362,7 +401,8 @@ impl Images {
     pub fn lookup(&self, repository: &str, tag: &str) -> ImageFacts<'_> {
         let mut facts = ImageFacts::default();
         let (mut family, mut user, mut runs_as, mut skip) = (false, false, false, false);
-        for rule in self.rules.iter().rev() {
+        let index = self.rule_index.get_or_init(|| RuleIndex::new(&self.rules));
+        for rule in index.candidates(repository).map(|i| &self.rules[i]) {
             if family && user && runs_as && skip {
                 break;
             }
@@ -457,6 +497,23 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The index gives, last first, every rule whose pattern has a `*` or is the repository (in any ASCII case).
+    #[test]
+    fn rule_index_keeps_every_candidate_in_order() {
+        let images = &Knowledge::builtin().images;
+        let index = RuleIndex::new(&images.rules);
+        for repo in ["python", "PYTHON", "node", "gcr.io/distroless/static", "nginx", "corp/x", ""] {
+            let all: Vec<usize> = (0..images.rules.len())
+                .rev()
+                .filter(|&i| {
+                    let pattern = &images.rules[i].repository;
+                    pattern.contains('*') || pattern.eq_ignore_ascii_case(repo)
+                })
+                .collect();
+            assert_eq!(index.candidates(repo).collect::<Vec<_>>(), all, "{repo}");
+        }
+    }
 
     #[test]
     fn builtin_tables_load() {

@@ -116,7 +116,7 @@ pub fn collect(paths: &[PathBuf]) -> Found {
 pub struct Walk {
     roots: std::vec::IntoIter<PathBuf>,
     current: Option<ignore::Walk>,
-    seen: Option<HashSet<PathBuf>>,
+    seen: Option<HashSet<FileId>>,
     temps: bool,
     /// The temporary files of each directory holding a file named on the command line, read once per directory
     /// (a command line can name thousands of files of one directory).
@@ -170,7 +170,13 @@ impl Walk {
                     .build();
                 self.current = Some(walker);
             }
-            Ok(_) => {
+            Ok(meta) => {
+                // A file named twice (through a link, say) is taken once.
+                if let Some(seen) = &mut self.seen
+                    && !seen.insert(FileId::from_metadata(&root, &meta))
+                {
+                    return;
+                }
                 if self.temps {
                     let dir = crate::write::dir_of(&root).to_path_buf();
                     let temps = self.dir_temps.entry(dir).or_insert_with_key(|d| crate::write::temps_in(d));
@@ -214,9 +220,40 @@ impl Walk {
     /// Whether `path` was not yielded before.
     fn first_time(&mut self, path: &Path) -> bool {
         match &mut self.seen {
-            Some(seen) => seen.insert(path.canonicalize().unwrap_or_else(|_| path.to_path_buf())),
+            Some(seen) => seen.insert(FileId::of(path)),
             None => true,
         }
+    }
+}
+
+/// What identifies a file however it is reached: on Unix its device and inode (one `stat`, where resolving the
+/// path would read every component of it), elsewhere its canonical path. A path that cannot be resolved stands for
+/// itself.
+#[derive(PartialEq, Eq, Hash)]
+enum FileId {
+    #[cfg(unix)]
+    Inode(u64, u64),
+    Path(PathBuf),
+}
+
+impl FileId {
+    fn of(path: &Path) -> FileId {
+        match std::fs::metadata(path) {
+            Ok(meta) => FileId::from_metadata(path, &meta),
+            Err(_) => FileId::Path(path.to_path_buf()),
+        }
+    }
+
+    /// The identity of the file at `path`, whose metadata (following links) is `meta`.
+    #[cfg_attr(unix, allow(unused_variables))]
+    fn from_metadata(path: &Path, meta: &std::fs::Metadata) -> FileId {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            FileId::Inode(meta.dev(), meta.ino())
+        }
+        #[cfg(not(unix))]
+        FileId::Path(path.canonicalize().unwrap_or_else(|_| path.to_path_buf()))
     }
 }
 
@@ -225,16 +262,14 @@ impl Iterator for Walk {
 
     fn next(&mut self) -> Option<Entry> {
         loop {
-            let entry = match self.pending.pop_front() {
-                Some(entry) => entry,
-                None => match self.next_in_dir() {
-                    Some(entry) => entry,
-                    None => {
-                        let root = self.roots.next()?;
-                        self.start(root);
-                        continue;
-                    }
-                },
+            // Files named as roots were checked against those seen when their root was started.
+            if let Some(entry) = self.pending.pop_front() {
+                return Some(entry);
+            }
+            let Some(entry) = self.next_in_dir() else {
+                let root = self.roots.next()?;
+                self.start(root);
+                continue;
             };
             if let Entry::File(path) = &entry
                 && !self.first_time(path)
@@ -313,6 +348,19 @@ mod tests {
         assert!(found.errors.is_empty(), "{:?}", found.errors);
         let names: Vec<_> = found.files.iter().map(|p| p.strip_prefix(root).unwrap().to_path_buf()).collect();
         assert_eq!(names, [Path::new("a.Dockerfile"), Path::new("b/Dockerfile/Containerfile"), Path::new("odd-name")]);
+    }
+
+    /// A file named on the command line both directly and through a link is taken once, under the first name.
+    #[cfg(unix)]
+    #[test]
+    fn a_file_named_twice_is_taken_once() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        std::fs::write(root.join("Dockerfile"), "FROM a\n").unwrap();
+        std::os::unix::fs::symlink(root.join("Dockerfile"), root.join("link.Dockerfile")).unwrap();
+        std::fs::write(root.join("other"), "FROM a\n").unwrap();
+        let found = collect(&[root.join("link.Dockerfile"), root.join("other"), root.join("Dockerfile")]);
+        assert_eq!(found.files, [root.join("Dockerfile"), root.join("other")]);
     }
 
     #[test]

@@ -57,12 +57,21 @@ pub enum WriteError {
 
 /// Replace the contents of `path` with `contents`, provided it still holds `expected` and matches `stamp`.
 pub fn replace(path: &Path, expected: &[u8], stamp: Stamp, contents: &[u8]) -> Result<(), WriteError> {
-    let target = fs::canonicalize(path).map_err(|source| WriteError::Resolve { path: path.into(), source })?;
-    let meta = fs::metadata(&target).map_err(|source| WriteError::Resolve { path: path.into(), source })?;
+    let resolve = |source| WriteError::Resolve { path: path.into(), source };
+    // A link is replaced by writing the file it points to; any other path is written as it is named (resolving it
+    // would read every component of it for nothing).
+    let link = fs::symlink_metadata(path).map_err(resolve)?;
+    let (target, meta) = if link.file_type().is_symlink() {
+        let target = fs::canonicalize(path).map_err(resolve)?;
+        let meta = fs::metadata(&target).map_err(resolve)?;
+        (target, meta)
+    } else {
+        (path.to_path_buf(), link)
+    };
     if meta.permissions().readonly() {
         return Err(WriteError::ReadOnly { path: path.into() });
     }
-    let dir = target.parent().unwrap_or(Path::new("/")).to_path_buf();
+    let dir = dir_of(&target).to_path_buf();
     let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
 
     let mut temp = tempfile::Builder::new()

@@ -63,7 +63,7 @@ pub fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
     // holds the whole list; otherwise files stream from the search into the workers. Settings are looked up in
     // path order, so a broken dfix.toml is reported with the first file it governs (the probe for pin-digest has a
     // cache of its own, so that the report is left to the real run).
-    let pins_digests = walk().any(|e| match e {
+    let pins_digests = Walk::new(&roots).any(|e| match e {
         walk::Entry::File(p) => probe.for_file(&p).is_ok_and(|s| s.pins_digests()),
         _ => false,
     });

@@ -155,6 +155,8 @@ pub struct SettingsCache {
     overrides: Overrides,
     /// From `--config`: used for every file.
     explicit: Option<Arc<Settings>>,
+    /// Directory of a file, as named -> that directory made absolute (resolved once per directory).
+    absolute: HashMap<PathBuf, PathBuf>,
     /// Directory (absolute) -> the nearest dfix.toml at or above it.
     nearest: HashMap<PathBuf, Option<PathBuf>>,
     /// dfix.toml path (`None`: no file) -> its settings.
@@ -176,7 +178,7 @@ impl SettingsCache {
             Some(path) => Some(Arc::new(Settings::new(Config::load(path)?, &overrides)?)),
             None => None,
         };
-        Ok(Self { overrides, explicit, nearest: HashMap::new(), loaded: HashMap::new() })
+        Ok(Self { overrides, explicit, absolute: HashMap::new(), nearest: HashMap::new(), loaded: HashMap::new() })
     }
 
     /// The settings for the Dockerfile at `file` (which need not exist).
@@ -184,7 +186,18 @@ impl SettingsCache {
         if let Some(settings) = &self.explicit {
             return Ok(settings.clone());
         }
-        let dir = absolute_dir(file);
+        let dir = match file.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let dir = match self.absolute.get(dir) {
+            Some(absolute) => absolute.clone(),
+            None => {
+                let absolute = absolute_dir(dir);
+                self.absolute.insert(dir.to_path_buf(), absolute.clone());
+                absolute
+            }
+        };
         let config = self.nearest_config(&dir);
         if let Some(known) = self.loaded.get(&config) {
             return known.clone().map_err(|error| LookupError { error, first: false });
@@ -215,12 +228,8 @@ impl SettingsCache {
     }
 }
 
-/// The directory holding `file`, made absolute so the search for dfix.toml can go above the working directory.
-fn absolute_dir(file: &Path) -> PathBuf {
-    let dir = match file.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
+/// A directory made absolute, so the search for dfix.toml can go above the working directory.
+fn absolute_dir(dir: &Path) -> PathBuf {
     dir.canonicalize().or_else(|_| std::path::absolute(dir)).unwrap_or_else(|_| dir.to_path_buf())
 }
 

@@ -404,15 +404,17 @@ fn is_windows(file: &Dockerfile, chain: &[&Stage]) -> bool {
 fn words(text: &str) -> Vec<(&str, bool)> {
     let mut out: Vec<(&str, bool)> = Vec::new();
     let mut command_position = true;
-    for piece in text.split(|c: char| c.is_whitespace() || "\"'`,[]".contains(c)) {
+    let separator = |c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | ',' | '[' | ']');
+    let operator = |c: char| matches!(c, ';' | '&' | '|' | '(' | ')');
+    for piece in text.split(separator) {
         if piece.is_empty() {
             continue;
         }
-        if piece.chars().all(|c| ";&|()".contains(c)) {
+        if piece.chars().all(operator) {
             command_position = true;
             continue;
         }
-        let trimmed = piece.trim_matches(|c: char| ";&|()".contains(c));
+        let trimmed = piece.trim_matches(operator);
         out.push((trimmed, command_position));
         command_position = matches!(trimmed, "exec" | "--" | "-c") || piece.ends_with([';', '&', '|']);
     }
