@@ -37,21 +37,35 @@ dfix=$repo/target/release/dfix
 hadolint=$repo/bench/.venv/bin/hadolint
 tally=$repo/bench/.venv/bin/tally
 
-work=$(mktemp -d)
+# The copies the fixers write live in memory (/dev/shm) when it can hold them, so the table compares the tools
+# rather than the disk: dfix replaces each file atomically (a new file renamed over the old one), tally rewrites it
+# in place, and on some file systems creating files costs far more than the fixing (see the README).
+# DFIX_BENCH_TMP chooses another place.
+tmp_base=${DFIX_BENCH_TMP:-}
+if [[ -z $tmp_base && -d /dev/shm && -w /dev/shm ]]; then tmp_base=/dev/shm; fi
+work=$(mktemp -d ${tmp_base:+-p "$tmp_base"})
 trap 'rm -rf "$work"' EXIT
 
 # The files, as paths relative to the directory, sorted.
 (cd "$dir" && find . -type f ! -name MANIFEST.tsv -printf '%P\n' | LC_ALL=C sort) >"$work/list"
+# A file that is no valid Dockerfile (BuildKit rejects it) makes `tally lint --fix` stop before it writes anything,
+# so such files are left out for every tool; dfix names them ("does not parse").
+mapfile -t all <"$work/list"
+(cd "$dir" && "$dfix" --check "${all[@]}" 2>&1 || true) | sed -n 's/: left unchanged because it does not parse$//p' >"$work/invalid"
+grep -vxF -f "$work/invalid" "$work/list" >"$work/valid" || true
+mv "$work/valid" "$work/list"
 count=$(wc -l <"$work/list")
 bytes=$(cd "$dir" && tr '\n' '\0' <"$work/list" | xargs -0 cat | wc -c)
-echo "$count files, $((bytes / 1024)) KiB, from $dir"
+echo "$count files, $((bytes / 1024)) KiB, from $dir ($(wc -l <"$work/invalid") files that do not parse left out)"
 echo "dfix $("$dfix" --version | awk '{print $2}'), hadolint $("$hadolint" --version | awk '{print $NF}'), $("$tally" --version | head -1)"
-echo "best of $runs runs each; $(nproc) cores"
+echo "best of $runs runs each; $(nproc) cores; copies in $(df --output=fstype "$work" | tail -1) ($work)"
 echo
 
 # measure NAME DIR CMD...: run CMD in DIR with the file list as arguments, $runs times, each on a fresh copy of the
-# directory when DIR is "copy"; record the best wall time and the largest peak memory.
-declare -A secs cpu mem
+# directory when DIR is "copy"; record the best wall time and the largest peak memory, and how many files the last
+# run changed. The copy is made writable: the corpus may be read-only, and dfix leaves read-only files alone (as
+# root, tally would still overwrite them).
+declare -A secs cpu mem changed
 measure() {
     local name=$1 where=$2
     shift 2
@@ -61,6 +75,7 @@ measure() {
         if [[ $where == copy ]]; then
             rm -rf "$work/copy"
             cp -r "$dir" "$work/copy"
+            chmod -R u+w "$work/copy"
             target=$work/copy
         fi
         mapfile -t files <"$work/list"
@@ -74,6 +89,10 @@ measure() {
     secs[$name]=$best
     cpu[$name]=$best_cpu
     mem[$name]=$peak
+    changed[$name]=-
+    if [[ $where == copy ]]; then
+        changed[$name]=$(diff -rq "$dir" "$work/copy" | wc -l)
+    fi
 }
 
 measure "dfix --check" orig "$dfix" --check
@@ -81,8 +100,8 @@ measure "dfix --apply" copy "$dfix" --apply
 measure "hadolint" orig "$hadolint" --no-fail
 measure "tally lint --fix" copy "$tally" lint --fix --slow-checks off --no-color
 
-printf '| %-16s | %7s | %11s | %7s | %11s | %-26s | %-16s |\n' tool "wall s" "CPU s" "files/s" "peak memory" "dfix --apply is (wall, CPU)" "dfix uses"
-printf '|%s|%s|%s|%s|%s|%s|%s|\n' "------------------" "--------:" "------------:" "--------:" "------------:" "----------------------------" "------------------"
+printf '| %-16s | %7s | %11s | %7s | %11s | %13s | %-26s | %-16s |\n' tool "wall s" "CPU s" "files/s" "peak memory" "files changed" "dfix --apply is (wall, CPU)" "dfix uses"
+printf '|%s|%s|%s|%s|%s|%s|%s|%s|\n' "------------------" "--------:" "------------:" "--------:" "------------:" "--------------:" "----------------------------" "------------------"
 for name in "dfix --check" "dfix --apply" "hadolint" "tally lint --fix"; do
     s=${secs[$name]} c=${cpu[$name]} kb=${mem[$name]}
     rate=$(awk -v n="$count" -v s="$s" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }')
@@ -90,7 +109,7 @@ for name in "dfix --check" "dfix --apply" "hadolint" "tally lint --fix"; do
         'BEGIN { printf "%.0f× faster, %.0f× less CPU", b / a, bc / ac }')
     memory=$(awk -v a="${mem["dfix --apply"]}" -v b="$kb" 'BEGIN { printf "%.2f× its memory", a / b }')
     if [[ $name == dfix* ]]; then speed="-" memory="-"; fi
-    printf '| %-16s | %7s | %11s | %7s | %7s MiB | %-26s | %-16s |\n' "$name" "$s" "$c" "$rate" "$((kb / 1024))" "$speed" "$memory"
+    printf '| %-16s | %7s | %11s | %7s | %7s MiB | %13s | %-26s | %-16s |\n' "$name" "$s" "$c" "$rate" "$((kb / 1024))" "${changed[$name]}" "$speed" "$memory"
 done
 echo
 
