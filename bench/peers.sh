@@ -91,7 +91,7 @@ measure() {
     mem[$name]=$peak
     changed[$name]=-
     if [[ $where == copy ]]; then
-        changed[$name]=$(diff -rq "$dir" "$work/copy" | wc -l)
+        changed[$name]=$({ diff -rq "$dir" "$work/copy" || true; } | wc -l)
     fi
 }
 
