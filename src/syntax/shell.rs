@@ -47,8 +47,8 @@ pub struct ShellScript {
 
 struct Parsed {
     tree: Tree,
-    /// [`ShellScript::commands`], computed once: several transforms ask for it, some more than once. The same
-    /// for the other facts below.
+    /// The commands, state changes, flow changes and comments, found once: several transforms ask for them, some
+    /// more than once.
     facts: OnceLock<Facts>,
 }
 
@@ -86,6 +86,26 @@ impl Parsed {
             .with(|p| p.borrow_mut().parse(text, None))
             .expect("parsing without a timeout or cancellation flag always returns a tree");
         Parsed { tree, facts: OnceLock::new() }
+    }
+
+    /// ERROR and MISSING nodes in the tree.
+    fn error_count(&self) -> usize {
+        let root = self.tree.root_node();
+        if !root.has_error() {
+            return 0;
+        }
+        let mut count = 0;
+        let mut stack = vec![root];
+        while let Some(node) = stack.pop() {
+            if node.is_error() || node.is_missing() {
+                count += 1;
+            }
+            if node.has_error() {
+                let mut c = node.walk();
+                stack.extend(node.children(&mut c));
+            }
+        }
+        count
     }
 }
 
@@ -284,11 +304,7 @@ impl ShellScript {
     /// them. Returns the number of ERROR and MISSING nodes.
     pub fn parse_ahead(text: String) -> usize {
         let parsed = Arc::new(Parsed::new(&text));
-        let script = ShellScript {
-            text: MappedText::from_ranges(&text, std::iter::once(0..text.len())),
-            parsed: Arc::clone(&parsed),
-        };
-        let errors = script.error_count();
+        let errors = parsed.error_count();
         AHEAD.with(|ahead| {
             let mut ahead = ahead.borrow_mut();
             if ahead.len() == AHEAD_LIMIT {
@@ -343,22 +359,7 @@ impl ShellScript {
 
     /// ERROR and MISSING nodes in the bash tree.
     pub fn error_count(&self) -> usize {
-        let root = self.parsed.tree.root_node();
-        if !root.has_error() {
-            return 0;
-        }
-        let mut count = 0;
-        let mut stack = vec![root];
-        while let Some(node) = stack.pop() {
-            if node.is_error() || node.is_missing() {
-                count += 1;
-            }
-            if node.has_error() {
-                let mut c = node.walk();
-                stack.extend(node.children(&mut c));
-            }
-        }
-        count
+        self.parsed.error_count()
     }
 
     /// All simple commands, in source order, with where they sit.
