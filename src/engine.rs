@@ -113,6 +113,19 @@ pub fn fix(source: &str, options: &Options<'_>) -> Result<Outcome, Vec<SyntaxErr
     outcome
 }
 
+/// Every finding of one pass over `source` as it is, whatever its applicability, with fixes relative to `source`:
+/// what an editor shows for the current text and offers as quick fixes. Nothing is applied. A file that does not
+/// parse is returned as its syntax errors.
+pub fn propose_once(source: &str, options: &Options<'_>) -> Result<Vec<Proposal>, Vec<SyntaxError>> {
+    let file = Dockerfile::parse(source);
+    if !file.errors().is_empty() {
+        return Err(file.errors().to_vec());
+    }
+    let proposals = propose(&file, &options.transforms, options);
+    crate::syntax::ShellScript::forget_ahead();
+    Ok(proposals)
+}
+
 fn fix_to_fixed_point(source: &str, options: &Options<'_>) -> Result<Outcome, Vec<SyntaxError>> {
     let original = Dockerfile::parse(source);
     if !original.errors().is_empty() {
@@ -395,6 +408,18 @@ mod tests {
         let out = run(vec![&Unsafe], "from debian:12\n");
         assert_eq!(out.output, "from debian:12\n");
         assert_eq!(out.held_back_unsafe(), 1);
+    }
+
+    #[test]
+    fn propose_once_lists_every_finding_on_the_input_and_applies_nothing() {
+        let config = Config::default();
+        let options = Options::new(vec![&Upper, &Breaker], &config, Knowledge::builtin());
+        let found = propose_once("from debian:12\nrun true\n", &options).expect("parses");
+        assert_eq!(found.iter().filter(|p| p.transform == "upper").count(), 2);
+        assert_eq!(found.iter().filter(|p| p.transform == "breaker").count(), 1);
+        let first = found.iter().find(|p| p.transform == "upper").unwrap();
+        assert_eq!(first.fix.as_ref().unwrap().edits()[0].range(), 0..4);
+        assert!(propose_once("FROM a\nRUN cat <<EOF\n", &options).is_err());
     }
 
     #[test]
