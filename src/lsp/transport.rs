@@ -15,6 +15,7 @@ use lsp_server::{ErrorCode, Message, RequestId, Response};
 pub struct Stdio {
     pub receiver: Receiver<Message>,
     pub sender: Sender<Message>,
+    stop: Sender<()>,
     writer: thread::JoinHandle<()>,
 }
 
@@ -22,15 +23,29 @@ impl Stdio {
     pub fn start() -> Self {
         let (out_tx, out_rx) = crossbeam_channel::unbounded::<Message>();
         let (in_tx, in_rx) = crossbeam_channel::unbounded::<Message>();
+        let (stop_tx, stop_rx) = crossbeam_channel::bounded::<()>(1);
         let writer = thread::Builder::new()
             .name("lsp-writer".into())
             .spawn(move || {
                 let stdout = io::stdout();
-                for message in out_rx {
-                    let mut out = stdout.lock();
-                    if write_message(&mut out, &message).is_err() {
-                        // The client is gone; nothing more can be said to it.
-                        return;
+                let write = |message: Message| write_message(&mut stdout.lock(), &message);
+                loop {
+                    crossbeam_channel::select! {
+                        recv(out_rx) -> message => match message {
+                            // An error means the client is gone; nothing more can be said to it.
+                            Ok(message) => if write(message).is_err() { return },
+                            Err(_) => return,
+                        },
+                        recv(stop_rx) -> _ => {
+                            // The reader thread keeps a sender (for its error replies) while it waits on stdin,
+                            // so the channel never closes by itself: write what is queued and stop.
+                            for message in out_rx.try_iter() {
+                                if write(message).is_err() {
+                                    return;
+                                }
+                            }
+                            return;
+                        }
                     }
                 }
             })
@@ -43,13 +58,14 @@ impl Stdio {
                 read_loop(&mut stdin, &in_tx, &errors);
             })
             .expect("spawn reader thread");
-        Self { receiver: in_rx, sender: out_tx, writer }
+        Self { receiver: in_rx, sender: out_tx, stop: stop_tx, writer }
     }
 
     /// Flush what is queued and stop writing. The reader thread is left to end with stdin.
     pub fn finish(self) {
         drop(self.sender);
         drop(self.receiver);
+        let _ = self.stop.send(());
         let _ = self.writer.join();
     }
 }
