@@ -146,7 +146,7 @@ impl Transform for NonRootUser {
             return;
         }
         // The image already runs as a non-root user.
-        if facts.runs_as.is_some() {
+        if facts.non_root_user().is_some() {
             return;
         }
         // A later stage built on this one would run its RUN instructions as the new user.
