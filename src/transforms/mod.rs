@@ -191,7 +191,12 @@ mod tests {
             let m = t.meta();
             assert!(seen.insert(m.id), "duplicate id {}", m.id);
             assert!(m.id.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{} is not kebab-case", m.id);
-            let stem = std::path::Path::new(m.file).file_stem().unwrap().to_str().unwrap();
+            // A transform is one file, or one directory whose mod.rs declares it.
+            let path = std::path::Path::new(m.file);
+            let stem = match path.file_stem().unwrap().to_str().unwrap() {
+                "mod" => path.parent().unwrap().file_name().unwrap().to_str().unwrap(),
+                stem => stem,
+            };
             assert_eq!(stem.replace('_', "-"), m.id, "transform {} lives in {}", m.id, m.file);
             assert!(!m.summary.is_empty() && !m.docs.is_empty());
             assert!(m.docs.contains("## What it does"), "{} docs lack '## What it does'", m.id);
