@@ -299,7 +299,7 @@ fn a_burst_of_200_changes_leaves_only_the_last_texts_diagnostics() {
     // 200 % 7 + 1.
     let text = |version: usize| {
         let filler = "RUN true\n".repeat(version % 7);
-        if version % 2 == 0 {
+        if version.is_multiple_of(2) {
             format!("FROM debian:12\n{filler}MAINTAINER v{version}\n")
         } else {
             format!("FROM debian:12\n{filler}ADD a /a\n")

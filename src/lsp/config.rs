@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use crate::fix::Applicability;
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct EditorSettings {
     /// Unsafe fixes in `source.fixAll.dfix`: `None` follows `dfix.toml`'s `unsafe-fixes`.
     pub unsafe_fixes: Option<bool>,
@@ -25,12 +25,6 @@ pub struct EditorSettings {
     pub debounce_ms: u64,
     /// Where a diagnostic's code links to: `{id}` is replaced by the transform id.
     pub docs_url: Option<String>,
-}
-
-impl Default for EditorSettings {
-    fn default() -> Self {
-        Self { unsafe_fixes: None, severity: SeverityMap::default(), network: false, debounce_ms: 0, docs_url: None }
-    }
 }
 
 /// The severity of a finding, by the applicability of its fix.

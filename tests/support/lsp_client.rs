@@ -106,26 +106,23 @@ impl Client {
 
     /// The next message; the server's own requests are answered before they are returned.
     fn next_incoming(&mut self, deadline: Instant) -> Option<Value> {
-        loop {
-            let wait = deadline.saturating_duration_since(Instant::now());
-            let message = match self.incoming.recv_timeout(wait) {
-                Ok(message) => message,
-                Err(RecvTimeoutError::Timeout) => return None,
-                Err(RecvTimeoutError::Disconnected) => return None,
+        let wait = deadline.saturating_duration_since(Instant::now());
+        let message = match self.incoming.recv_timeout(wait) {
+            Ok(message) => message,
+            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return None,
+        };
+        if let (Some(method), Some(id)) = (message.get("method").and_then(Value::as_str), message.get("id")) {
+            let result = match method {
+                "workspace/configuration" => {
+                    let items = message["params"]["items"].as_array().map(Vec::len).unwrap_or(0);
+                    Value::Array(vec![self.configuration.clone(); items])
+                }
+                _ => Value::Null,
             };
-            if let (Some(method), Some(id)) = (message.get("method").and_then(Value::as_str), message.get("id")) {
-                let result = match method {
-                    "workspace/configuration" => {
-                        let items = message["params"]["items"].as_array().map(Vec::len).unwrap_or(0);
-                        Value::Array(vec![self.configuration.clone(); items])
-                    }
-                    _ => Value::Null,
-                };
-                let id = id.clone();
-                self.send(&json!({"jsonrpc": "2.0", "id": id, "result": result}));
-            }
-            return Some(message);
+            let id = id.clone();
+            self.send(&json!({"jsonrpc": "2.0", "id": id, "result": result}));
         }
+        Some(message)
     }
 
     /// Take notifications (from the backlog first) until one named `method` satisfies `accept`.
