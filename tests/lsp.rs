@@ -222,7 +222,10 @@ fn crlf_documents_round_trip() {
     let path = dir.path().join("Dockerfile");
     let uri = uri(&path);
     let text = "FROM debian:12\r\nMAINTAINER me\r\nENV A 1\r\nADD app /app\r\n";
-    let mut client = start(dir.path(), capabilities(), Value::Null);
+    // A client that takes versioned edits (`documentChanges`).
+    let mut caps = capabilities();
+    caps["workspace"] = json!({"workspaceEdit": {"documentChanges": true}});
+    let mut client = start(dir.path(), caps, Value::Null);
     client.open(&uri, "dockerfile", 1, text);
     let diagnostics = client.diagnostics(&uri, 1);
     let env = diagnostics.iter().find(|d| d["code"] == "env-key-value").unwrap();
@@ -231,6 +234,8 @@ fn crlf_documents_round_trip() {
     assert_eq!(formatted, cli_filter(&path, text, &[]));
     assert_eq!(formatted, "FROM debian:12\r\nLABEL maintainer=\"me\"\r\nENV A=1\r\nCOPY app /app\r\n");
     let fix_all = code_actions(&mut client, &uri, whole(text), Some(&["source.fixAll.dfix"]));
+    let change = &fix_all[0]["edit"]["documentChanges"][0];
+    assert_eq!(change["textDocument"], json!({"uri": uri, "version": 1}));
     assert_eq!(client.apply(text, &Client::action_edits(&fix_all[0], &uri)), formatted);
     assert!(client.shutdown_and_exit().success());
 }

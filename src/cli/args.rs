@@ -28,6 +28,7 @@ Examples:
                                        also pin base images to digests (asks their registries)
   dfix rules                           list the transforms
   dfix explain copy-not-add            explain one transform
+  dfix server                          run the language server (for editors)
 
 Exit status: 0 when nothing would change (or --apply/--stdin-filename succeeded), 1 when the diff or --check \
 found changes, 2 on a usage error or when any file could not be read, parsed or written.
