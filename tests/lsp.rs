@@ -42,9 +42,10 @@ fn cli_filter(path: &Path, text: &str, args: &[&str]) -> String {
 /// What `dfix --apply` writes to a copy of `text` at `path` (with `args`).
 fn cli_apply(path: &Path, text: &str, args: &[&str]) -> String {
     fs::write(path, text).unwrap();
-    let status =
-        Command::new(binary()).current_dir(path.parent().unwrap()).arg("--apply").args(args).arg(path).status();
-    assert!(status.unwrap().code().is_some_and(|c| c <= 1));
+    let output =
+        Command::new(binary()).current_dir(path.parent().unwrap()).arg("--apply").args(args).arg(path).output();
+    let output = output.unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
     fs::read_to_string(path).unwrap()
 }
 
@@ -550,5 +551,18 @@ fn pin_digest_stays_off_the_network() {
     let pin = diagnostics.iter().find(|d| d["code"] == "pin-digest").expect("a pin-digest note");
     let message = pin["message"].as_str().unwrap();
     assert!(!message.contains("off the network") && message.contains("127.0.0.1:9"), "{pin:#?}");
+    assert!(client.shutdown_and_exit().success());
+}
+
+#[test]
+fn pushed_configuration_changes_republish_diagnostics() {
+    let dir = tmp();
+    let uri = uri(&dir.path().join("Dockerfile"));
+    let mut client = start(dir.path(), capabilities(), json!({"severity": {"safe": "hint"}}));
+    client.open(&uri, "dockerfile", 1, "FROM debian:12\nMAINTAINER me\n");
+    assert_eq!(client.diagnostics(&uri, 1)[0]["severity"], 4);
+    // A client without `workspace/configuration` pushes its settings; they are laid over initializationOptions.
+    client.notify("workspace/didChangeConfiguration", json!({"settings": {"dfix": {"severity": {"safe": "error"}}}}));
+    assert_eq!(client.diagnostics(&uri, 1)[0]["severity"], 1);
     assert!(client.shutdown_and_exit().success());
 }

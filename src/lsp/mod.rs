@@ -71,8 +71,9 @@ pub fn run() -> anyhow::Result<ExitStatus> {
 
 /// Serve messages from `incoming`, answering on `outgoing`, with `workers` threads running the engine.
 pub fn serve(incoming: &Receiver<Message>, outgoing: Sender<Message>, workers: usize) -> ExitStatus {
-    let Some(mut server) = initialize(incoming, &outgoing, workers) else {
-        return ExitStatus::Error;
+    let mut server = match initialize(incoming, &outgoing, workers) {
+        Ok(server) => server,
+        Err(status) => return status,
     };
     let status = loop {
         let Ok(message) = incoming.recv() else {
@@ -103,10 +104,14 @@ pub fn serve(incoming: &Receiver<Message>, outgoing: Sender<Message>, workers: u
     status
 }
 
-/// Wait for `initialize` and answer it; requests before it get an error, notifications are dropped.
-fn initialize(incoming: &Receiver<Message>, outgoing: &Sender<Message>, workers: usize) -> Option<Server> {
+/// Wait for `initialize` and answer it; requests before it get an error, notifications are dropped. Without
+/// it, the exit status: 1 for `exit` (never shut down), 2 when stdin closes.
+fn initialize(incoming: &Receiver<Message>, outgoing: &Sender<Message>, workers: usize) -> Result<Server, ExitStatus> {
     loop {
-        match incoming.recv().ok()? {
+        let Ok(message) = incoming.recv() else {
+            return Err(ExitStatus::Error);
+        };
+        match message {
             Message::Request(request) if request.method == req::Initialize::METHOD => {
                 let raw = request.params.clone();
                 let params: InitializeParams = match serde_json::from_value(request.params) {
@@ -120,14 +125,14 @@ fn initialize(incoming: &Receiver<Message>, outgoing: &Sender<Message>, workers:
                 };
                 let (server, result) = Server::new(&params, &raw, outgoing.clone(), workers);
                 let _ = outgoing.send(Response::new_ok(request.id, result).into());
-                return Some(server);
+                return Ok(server);
             }
             Message::Request(request) => {
                 let message = "the server is not initialized yet".to_string();
                 let _ = outgoing
                     .send(Response::new_err(request.id, ErrorCode::ServerNotInitialized as i32, message).into());
             }
-            Message::Notification(n) if n.method == notif::Exit::METHOD => return None,
+            Message::Notification(n) if n.method == notif::Exit::METHOD => return Err(ExitStatus::Changes),
             _ => {}
         }
     }
