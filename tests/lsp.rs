@@ -566,3 +566,30 @@ fn pushed_configuration_changes_republish_diagnostics() {
     assert_eq!(client.diagnostics(&uri, 1)[0]["severity"], 1);
     assert!(client.shutdown_and_exit().success());
 }
+
+#[test]
+fn a_slow_document_does_not_hold_up_another() {
+    let dir = tmp();
+    let big_uri = uri(&dir.path().join("big.Dockerfile"));
+    let small_uri = uri(&dir.path().join("small.Dockerfile"));
+    let big = format!("FROM debian:12\n{}", "MAINTAINER me\nENV A 1\nRUN apt install -y curl\nADD a /a\n".repeat(2500));
+    let mut client = start(dir.path(), capabilities(), Value::Null);
+    client.open(&big_uri, "dockerfile", 1, &big);
+    client.open(&small_uri, "dockerfile", 1, "FROM debian:12\nMAINTAINER me\n");
+    // A request about the small document is answered, and its diagnostics published, while the big one's are
+    // still being computed.
+    let params = json!({"textDocument": {"uri": small_uri}, "options": {"tabSize": 4, "insertSpaces": true}});
+    assert!(!client.request("textDocument/formatting", params).as_array().unwrap().is_empty());
+    assert!(
+        !client.pending().iter().any(|m| m["params"]["uri"] == big_uri.as_str()),
+        "the big document's diagnostics came before the answer about the small one"
+    );
+    let first = client.wait_for("textDocument/publishDiagnostics", lsp_client::TIMEOUT, |_| true).unwrap();
+    let second = client.wait_for("textDocument/publishDiagnostics", lsp_client::TIMEOUT, |_| true).unwrap();
+    assert_eq!(
+        (first["uri"].as_str().unwrap(), second["uri"].as_str().unwrap()),
+        (small_uri.as_str(), big_uri.as_str())
+    );
+    assert!(second["diagnostics"].as_array().unwrap().len() >= 4 * 2500);
+    assert!(client.shutdown_and_exit().success());
+}

@@ -149,6 +149,11 @@ impl Client {
         params["diagnostics"].as_array().unwrap().clone()
     }
 
+    /// What arrived while waiting for responses and was not taken yet.
+    pub fn pending(&self) -> Vec<Value> {
+        self.backlog.iter().cloned().collect()
+    }
+
     /// Every diagnostics notification for `uri` up to the one for `version`, in arrival order.
     pub fn diagnostics_until(&mut self, uri: &str, version: i64) -> Vec<Value> {
         let seen = std::cell::RefCell::new(Vec::new());
