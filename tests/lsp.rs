@@ -593,3 +593,24 @@ fn a_slow_document_does_not_hold_up_another() {
     assert!(second["diagnostics"].as_array().unwrap().len() >= 4 * 2500);
     assert!(client.shutdown_and_exit().success());
 }
+
+#[test]
+fn a_request_cancelled_before_it_runs_is_answered_as_cancelled() {
+    let dir = tmp();
+    let mut client = start(dir.path(), capabilities(), Value::Null);
+    // Two big documents keep both workers busy for a while.
+    let big = format!("FROM debian:12\n{}", "MAINTAINER me\nENV A 1\nRUN apt install -y curl\nADD a /a\n".repeat(2500));
+    for name in ["a.Dockerfile", "b.Dockerfile"] {
+        client.open(&uri(&dir.path().join(name)), "dockerfile", 1, &big);
+    }
+    let small = uri(&dir.path().join("Dockerfile"));
+    client.open(&small, "dockerfile", 1, "FROM debian:12\nMAINTAINER me\n");
+    let params = json!({"textDocument": {"uri": small}, "options": {"tabSize": 4, "insertSpaces": true}});
+    client.send(&json!({"jsonrpc": "2.0", "id": "to-cancel", "method": "textDocument/formatting", "params": params}));
+    client.notify("$/cancelRequest", json!({"id": "to-cancel"}));
+    let response = client.response(&json!("to-cancel"));
+    assert_eq!(response["error"]["code"], -32800, "{response}");
+    // The server goes on.
+    assert!(!client.request("textDocument/formatting", params).as_array().unwrap().is_empty());
+    assert!(client.shutdown_and_exit().success());
+}

@@ -19,6 +19,7 @@
 //!   document is still open, so diagnostics of an older text never overwrite newer ones and a closed document's
 //!   diagnostics stay cleared.
 //! - Several workers (two to four), so one slow document never blocks another document or a request.
+//! - A request cancelled (`$/cancelRequest`) before a worker starts on it is answered with `RequestCanceled`.
 //!
 //! Settings: each document gets the nearest `dfix.toml` above it, exactly as on the command line
 //! ([`crate::cli::settings`]), reloaded when the client reports a changed `dfix.toml` or `dfix.lock`
@@ -171,6 +172,8 @@ struct Server {
     root: PathBuf,
     next_id: i32,
     configuration_requests: HashSet<RequestId>,
+    /// Requests the client cancelled (`$/cancelRequest`) before a worker started on them.
+    cancelled: Arc<Mutex<HashSet<RequestId>>>,
     shutdown: bool,
 }
 
@@ -222,6 +225,7 @@ impl Server {
             root,
             next_id: 0,
             configuration_requests: HashSet::new(),
+            cancelled: Arc::default(),
             shutdown: false,
         };
         let capabilities = ServerCapabilities {
@@ -300,7 +304,13 @@ impl Server {
             return self.respond(Response::new_ok(id, ()));
         };
         let sender = self.sender.clone();
+        let cancelled = self.cancelled.clone();
         self.pool.request(move || {
+            if cancelled.lock().unwrap_or_else(|e| e.into_inner()).remove(&id) {
+                let message = "cancelled".to_string();
+                let _ = sender.send(Response::new_err(id, ErrorCode::RequestCanceled as i32, message).into());
+                return;
+            }
             let response = match catch_unwind(AssertUnwindSafe(|| answer(&snapshot))) {
                 Ok(result) => Response::new_ok(id, result),
                 Err(_) => Response::new_err(id, ErrorCode::InternalError as i32, "dfix server: internal error".into()),
@@ -345,12 +355,29 @@ impl Server {
             notif::DidSaveTextDocument::METHOD => self.did_save(n),
             notif::DidChangeWatchedFiles::METHOD => self.did_change_watched_files(n),
             notif::DidChangeConfiguration::METHOD => self.did_change_configuration(n),
-            // `$/cancelRequest` and the rest: every request is answered anyway, and quickly.
+            notif::Cancel::METHOD => self.cancel(n),
             _ => Ok(()),
         };
         if let Err(e) = result {
             eprintln!("dfix server: ignored {method}: invalid parameters: {e}");
         }
+    }
+
+    /// Remember a cancelled request, so a worker that has not started on it answers "cancelled" instead. A
+    /// request already running is answered normally (each takes milliseconds).
+    fn cancel(&mut self, n: Notification) -> Result<(), serde_json::Error> {
+        let params: lsp_types::CancelParams = serde_json::from_value(n.params)?;
+        let id = match params.id {
+            lsp_types::NumberOrString::Number(n) => RequestId::from(n),
+            lsp_types::NumberOrString::String(s) => RequestId::from(s),
+        };
+        let mut cancelled = self.cancelled.lock().unwrap_or_else(|e| e.into_inner());
+        // Ids of requests already answered would pile up: keep the set small.
+        if cancelled.len() > 1000 {
+            cancelled.clear();
+        }
+        cancelled.insert(id);
+        Ok(())
     }
 
     fn initialized(&mut self) {
