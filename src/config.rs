@@ -53,6 +53,12 @@ pub struct Config {
     /// Registry access for `pin-digest`: mirrors, insecure hosts, CAs, timeouts, images never pinned.
     #[serde(default)]
     pub registry: crate::registry::RegistryConfig,
+    /// Registries whose images are trusted as base images (hadolint's `trustedRegistries`); empty trusts all.
+    #[serde(default)]
+    pub trusted_registries: Vec<String>,
+    /// Report suppression comments that suppress nothing (`--warn-unused-ignores`).
+    #[serde(default)]
+    pub warn_unused_ignores: Option<bool>,
     /// Where the file was read from (not part of the file).
     #[serde(skip)]
     pub path: Option<PathBuf>,

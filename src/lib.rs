@@ -11,6 +11,7 @@ pub mod fix;
 pub mod knowledge;
 pub mod registry;
 pub mod report;
+pub mod suppress;
 pub mod syntax;
 pub mod transforms;
 pub mod walk;

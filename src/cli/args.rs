@@ -147,8 +147,18 @@ pub struct FixArgs {
     pub update_digests: bool,
 
     /// Use this dfix.toml for every file instead of searching for the nearest one.
+    ///
+    /// A file named `*.yaml` or `*.yml` is read as a hadolint configuration.
     #[arg(long, value_name = "PATH")]
     pub config: Option<PathBuf>,
+
+    /// Read no configuration file: no dfix.toml, no .hadolint.yaml, no $XDG_CONFIG_HOME/hadolint.yaml.
+    #[arg(long, conflicts_with = "config")]
+    pub isolated: bool,
+
+    /// Report suppression comments (`# dfix ignore=`, `# hadolint ignore=`, `# check=skip=`) that suppress nothing.
+    #[arg(long)]
+    pub warn_unused_ignores: bool,
 }
 
 impl FixArgs {

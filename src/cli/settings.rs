@@ -26,6 +26,10 @@ pub struct Overrides {
     pub unsafe_fixes: Option<bool>,
     pub offline: bool,
     pub update_digests: bool,
+    /// `--warn-unused-ignores`.
+    pub warn_unused_ignores: bool,
+    /// `--isolated`: read no configuration file.
+    pub isolated: bool,
 }
 
 impl Overrides {
@@ -38,6 +42,8 @@ impl Overrides {
             unsafe_fixes: args.unsafe_fixes(),
             offline: args.offline,
             update_digests: args.update_digests,
+            warn_unused_ignores: args.warn_unused_ignores,
+            isolated: args.isolated,
         };
         select::validate(&overrides.layer())?;
         Ok(overrides)
@@ -57,6 +63,8 @@ pub struct Settings {
     pub offline: bool,
     /// Re-resolve pinned images (`--update-digests` or `update-digests = true`).
     pub update_digests: bool,
+    /// Report suppressions that suppress nothing (`--warn-unused-ignores` or `warn-unused-ignores = true`).
+    pub warn_unused_ignores: bool,
     pub config: Config,
     /// `None` when dfix.toml extends nothing and the built-in tables are used as they are.
     knowledge: Option<Knowledge>,
@@ -119,7 +127,16 @@ impl Settings {
             Some(knowledge)
         };
         let update_digests = overrides.update_digests || config.update_digests.unwrap_or(false);
-        Ok(Self { transforms, required, offline: overrides.offline, update_digests, config, knowledge })
+        let warn_unused_ignores = overrides.warn_unused_ignores || config.warn_unused_ignores.unwrap_or(false);
+        Ok(Self {
+            transforms,
+            required,
+            offline: overrides.offline,
+            update_digests,
+            warn_unused_ignores,
+            config,
+            knowledge,
+        })
     }
 
     pub fn knowledge(&self) -> &Knowledge {
@@ -146,6 +163,7 @@ impl Settings {
             offline: self.offline,
             path: Some(path),
             digests,
+            warn_unused_ignores: self.warn_unused_ignores,
         }
     }
 }

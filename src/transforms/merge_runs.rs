@@ -49,8 +49,9 @@ declare_transform! {
     ///   `&&` joins whole bodies. A body that may turn on `errexit` (`set -e`, an ERR trap, or a SHELL with `-e`)
     ///   only comes last, unless it is a plain `&&` chain of simple commands, because the shell ignores `errexit`
     ///   on the left of `&&`.
-    /// - A comment between them that addresses a tool about the next instruction (`# hadolint ignore=...`; the
-    ///   `pragma-comments` table) prevents the join.
+    /// - A comment between them that addresses a tool about the next instruction (`# hadolint ignore=...`,
+    ///   `# dfix ignore=...`; the `pragma-comments` table) prevents the join, and a RUN whose merge-runs findings
+    ///   are suppressed is merged with neither neighbour.
     /// - A body with `exit`, `return`, `exec`, a background job (`&`, `coproc`), a service start (`service`,
     ///   `/etc/init.d/...`; the `daemon-starters` table) or a `#` comment is not joined.
     ///
@@ -136,8 +137,12 @@ impl Transform for MergeRuns {
                     continue;
                 }
             }
-            start += chain.len();
             let range = chain[0].instr.range.start..chain[chain.len() - 1].instr.range.end;
+            // A RUN whose merge-runs findings are suppressed stays out of any merge: the engine drops this finding
+            // (and counts the suppression as used), and the next chain starts after it. No RUN after a suppression
+            // comment joins the one before it either: the comment between them prevents that.
+            let suppressed = cx.suppressions.suppresses(self.meta().id, range.start);
+            start += if suppressed { 1 } else { chain.len() };
             let n = chain.len();
             out.fix(
                 range,

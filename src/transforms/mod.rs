@@ -37,6 +37,9 @@ pub struct Context<'a> {
     pub path: Option<&'a std::path::Path>,
     /// Image digests looked up before fixing (`pin-digest`); `None` when no lookup ran.
     pub digests: Option<&'a crate::registry::Resolutions>,
+    /// The file's suppression comments. The engine drops suppressed findings itself; a transform reads them only
+    /// when a suppression changes what it may do elsewhere (merge-runs keeps a suppressed RUN out of any merge).
+    pub suppressions: &'a crate::suppress::Suppressions,
 }
 
 /// Static description of a transform, shown by `dfix rules` and `dfix explain`.
