@@ -472,6 +472,25 @@ mod tests {
     }
 
     #[test]
+    fn suppressed_findings_are_dropped_in_every_entry_point() {
+        let config = Config::default();
+        let src = "from debian:12\n# dfix ignore=ALL\nrun true\nrun false\n";
+        let options = Options { warn_unused_ignores: true, ..Options::new(vec![&Upper], &config, Knowledge::builtin()) };
+        let found = propose_once(src, &options).expect("parses");
+        let starts: Vec<usize> = found.iter().map(|p| p.range.start).collect();
+        assert_eq!(starts, [0, src.find("run false").unwrap()]);
+        let out = fix(src, &options).expect("parses");
+        assert_eq!(out.output, "FROM debian:12\n# dfix ignore=ALL\nrun true\nRUN false\n");
+        assert!(out.suppression_notes.is_empty(), "{:?}", out.suppression_notes);
+        // Test transforms are not registered, so `ALL` names them. Nothing to suppress: reported when asked for.
+        let out = fix("FROM a\n# dfix global ignore=all\n", &options).expect("parses");
+        assert_eq!(out.suppression_notes.len(), 1);
+        assert_eq!(out.suppression_notes[0].kind, crate::suppress::NoteKind::Unused);
+        let quiet = Options { warn_unused_ignores: false, ..options };
+        assert!(fix("FROM a\n# dfix global ignore=all\n", &quiet).unwrap().suppression_notes.is_empty());
+    }
+
+    #[test]
     fn overlapping_fixes_wait_for_the_next_pass() {
         assert!(conflicts(&(0..4), &(2..6)));
         assert!(conflicts(&(3..3), &(3..3)));

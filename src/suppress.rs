@@ -167,6 +167,11 @@ impl Suppressions {
         })
     }
 
+    /// Whether a suppression comment is directly above instruction `index`.
+    pub fn governs_instruction(&self, index: usize) -> bool {
+        self.items.iter().any(|s| s.scope == Scope::Instruction(index))
+    }
+
     /// Whether findings of `transform` starting at `offset` are suppressed.
     pub fn suppresses(&self, transform: &str, offset: usize) -> bool {
         self.covering(transform, offset).next().is_some()
@@ -177,9 +182,12 @@ impl Suppressions {
         let mut notes = Vec::new();
         for item in self.items.iter().filter(|s| s.dialect == Dialect::Dfix) {
             for id in item.ids.iter().filter(|id| id.target == Target::Unknown) {
-                let hint = match crate::cli::select::did_you_mean(&id.written) {
+                // A hadolint code is no typo of another one.
+                let suggestion =
+                    if is_hadolint_code(&id.written) { None } else { crate::cli::select::did_you_mean(&id.written) };
+                let hint = match suggestion {
                     Some(s) => format!("; did you mean `{s}`?"),
-                    None => "; `dfix rules` lists the transforms".to_string(),
+                    None => "; `dfix rules` lists the transforms and their aliases".to_string(),
                 };
                 notes.push(SuppressionNote {
                     kind: NoteKind::UnknownId,
@@ -200,9 +208,10 @@ impl Suppressions {
                 if used.get(s).and_then(|u| u.get(i)).copied().unwrap_or(false) {
                     continue;
                 }
+                // `check=skip=all` mostly silences BuildKit's own checks: not judged.
                 let judged = match id.target {
                     Target::Transform(t) => active.iter().any(|a| a.meta().id == t),
-                    Target::All => true,
+                    Target::All => item.dialect == Dialect::Dfix,
                     Target::Unknown => false,
                 };
                 if !judged {
@@ -238,7 +247,8 @@ pub fn has_buildkit_check(t: &'static dyn Transform) -> bool {
 }
 
 fn is_hadolint_code(alias: &str) -> bool {
-    let digits = alias.strip_prefix("DL").or_else(|| alias.strip_prefix("SC"));
+    let upper = alias.to_ascii_uppercase();
+    let digits = upper.strip_prefix("DL").or_else(|| upper.strip_prefix("SC"));
     digits.is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
 }
 

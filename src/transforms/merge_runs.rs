@@ -50,8 +50,8 @@ declare_transform! {
     ///   only comes last, unless it is a plain `&&` chain of simple commands, because the shell ignores `errexit`
     ///   on the left of `&&`.
     /// - A comment between them that addresses a tool about the next instruction (`# hadolint ignore=...`,
-    ///   `# dfix ignore=...`; the `pragma-comments` table) prevents the join, and a RUN whose merge-runs findings
-    ///   are suppressed is merged with neither neighbour.
+    ///   `# dfix ignore=...`; the `pragma-comments` table) prevents the join, and a RUN under a suppression
+    ///   comment is merged with neither neighbour (the merged RUN would widen what the comment suppresses).
     /// - A body with `exit`, `return`, `exec`, a background job (`&`, `coproc`), a service start (`service`,
     ///   `/etc/init.d/...`; the `daemon-starters` table) or a `#` comment is not joined.
     ///
@@ -138,11 +138,18 @@ impl Transform for MergeRuns {
                 }
             }
             let range = chain[0].instr.range.start..chain[chain.len() - 1].instr.range.end;
-            // A RUN whose merge-runs findings are suppressed stays out of any merge: the engine drops this finding
-            // (and counts the suppression as used), and the next chain starts after it. No RUN after a suppression
+            // A RUN under a suppression comment stays out of any merge: absorbing the next RUN would widen what the
+            // comment suppresses (for dfix and for hadolint alike). When it suppresses merge-runs, the finding is
+            // still made, for the engine to drop and count the suppression as used. No RUN after a suppression
             // comment joins the one before it either: the comment between them prevents that.
-            let suppressed = cx.suppressions.suppresses(self.meta().id, range.start);
-            start += if suppressed { 1 } else { chain.len() };
+            if cx.suppressions.governs_instruction(chain[0].instr.index) {
+                if cx.suppressions.suppresses(self.meta().id, range.start) {
+                    out.propose(range, "consecutive RUN instructions make separate layers");
+                }
+                start += 1;
+                continue;
+            }
+            start += chain.len();
             let n = chain.len();
             out.fix(
                 range,
