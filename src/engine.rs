@@ -475,7 +475,8 @@ mod tests {
     fn suppressed_findings_are_dropped_in_every_entry_point() {
         let config = Config::default();
         let src = "from debian:12\n# dfix ignore=ALL\nrun true\nrun false\n";
-        let options = Options { warn_unused_ignores: true, ..Options::new(vec![&Upper], &config, Knowledge::builtin()) };
+        let options =
+            Options { warn_unused_ignores: true, ..Options::new(vec![&Upper], &config, Knowledge::builtin()) };
         let found = propose_once(src, &options).expect("parses");
         let starts: Vec<usize> = found.iter().map(|p| p.range.start).collect();
         assert_eq!(starts, [0, src.find("run false").unwrap()]);

@@ -126,7 +126,9 @@ fn run_case(group: &str, dir: &Path) -> Result<(), Failed> {
         })
         .collect();
     if notes != options.notes {
-        return Err(format!("suppression notes differ\n--- expected\n{:#?}\n--- actual\n{notes:#?}", options.notes).into());
+        return Err(
+            format!("suppression notes differ\n--- expected\n{:#?}\n--- actual\n{notes:#?}", options.notes).into()
+        );
     }
     if input == expected && !outcome.applied.is_empty() {
         return Err("an unchanged case applied fixes".into());

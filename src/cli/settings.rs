@@ -87,10 +87,11 @@ impl std::fmt::Debug for Settings {
 pub enum SettingsError {
     #[error(transparent)]
     Config(#[from] ConfigError),
-    #[error("{}: {source}", .path.display())]
-    Knowledge { path: PathBuf, source: KnowledgeError },
-    #[error("{}: {source} in `{key}`", .path.display())]
-    Selection { path: PathBuf, key: &'static str, source: UnknownTransform },
+    /// `at` is `path:line:column` of the table or key at fault, or the path.
+    #[error("{at}: {source}")]
+    Knowledge { at: String, source: KnowledgeError },
+    #[error("{at}: {source} in `{key}`")]
+    Selection { at: String, key: &'static str, source: UnknownTransform },
 }
 
 impl SettingsError {
@@ -105,7 +106,6 @@ impl SettingsError {
 
 impl Settings {
     pub fn new(config: Config, overrides: &Overrides) -> Result<Self, SettingsError> {
-        let path = config.path.clone().unwrap_or_else(|| PathBuf::from(Config::FILE_NAME));
         let from_file =
             Layer { select: config.select.as_deref(), extend_select: &config.extend_select, ignore: &config.ignore };
         for (key, names) in [
@@ -114,7 +114,10 @@ impl Settings {
             ("ignore", from_file.ignore),
         ] {
             let layer = Layer { ignore: names, ..Layer::default() };
-            select::validate(&layer).map_err(|source| SettingsError::Selection { path: path.clone(), key, source })?;
+            select::validate(&layer).map_err(|source| {
+                let index = names.iter().position(|n| n.trim() == source.name).unwrap_or(0).to_string();
+                SettingsError::Selection { at: config.at(&[key, &index]), key, source }
+            })?;
         }
         let transforms = select::select(&[from_file, overrides.layer()]).expect("names were validated");
         let unsafe_fixes = overrides.unsafe_fixes.or(config.unsafe_fixes).unwrap_or(false);
@@ -122,8 +125,19 @@ impl Settings {
         let knowledge = if config.knowledge.is_empty() {
             None
         } else {
-            let knowledge = Knowledge::with_extensions(&config.knowledge)
-                .map_err(|source| SettingsError::Knowledge { path: path.clone(), source })?;
+            let knowledge = Knowledge::with_extensions(&config.knowledge).map_err(|source| {
+                // The key at fault: the unknown table, or the `in `table.key`` serde names at the end of the message.
+                let keys: Vec<String> = match &source {
+                    KnowledgeError::UnknownTable(table) => vec![table.clone()],
+                    KnowledgeError::Invalid { message, .. } => message
+                        .rsplit_once("in `")
+                        .and_then(|(_, tail)| tail.split_once('`'))
+                        .map(|(path, _)| path.split('.').map(str::to_string).collect())
+                        .unwrap_or_default(),
+                };
+                let keys: Vec<&str> = std::iter::once("knowledge").chain(keys.iter().map(String::as_str)).collect();
+                SettingsError::Knowledge { at: config.at(&keys), source }
+            })?;
             Some(knowledge)
         };
         let update_digests = overrides.update_digests || config.update_digests.unwrap_or(false);
@@ -285,8 +299,22 @@ mod tests {
     fn unknown_names_in_config_name_the_file_and_key() {
         let config = Config::from_str("ignore = [\"copy-not-ad\"]\n", Path::new("sub/dfix.toml")).unwrap();
         let err = Settings::new(config, &Overrides::default()).unwrap_err();
-        assert_eq!(err.to_string(), "sub/dfix.toml: unknown transform `copy-not-ad` in `ignore`");
+        assert_eq!(err.to_string(), "sub/dfix.toml:1:11: unknown transform `copy-not-ad` in `ignore`");
         assert!(err.hint().contains("copy-not-add"));
+    }
+
+    #[test]
+    fn bad_knowledge_extensions_name_the_line() {
+        let err = |text: &str| {
+            let config = Config::from_str(text, Path::new("dfix.toml")).unwrap();
+            Settings::new(config, &Overrides::default()).unwrap_err().to_string()
+        };
+        let unknown = err("ignore = []\n[knowledge.nope]\na = 1\n");
+        assert!(unknown.starts_with("dfix.toml:2:12: unknown knowledge table `nope`"), "{unknown}");
+        let wrong = err("[knowledge.files]\n\narchive-suffixes = 3\n");
+        assert!(wrong.starts_with("dfix.toml:3:20: ") && wrong.contains("files.archive-suffixes"), "{wrong}");
+        let selection = err("extend-select = [\n  \"pin-digest\",\n  \"nope\",\n]\n");
+        assert_eq!(selection, "dfix.toml:3:3: unknown transform `nope` in `extend-select`");
     }
 
     #[test]

@@ -66,6 +66,12 @@ pub struct TransformMeta {
 pub trait Transform: Sync {
     fn meta(&self) -> &'static TransformMeta;
     fn run(&self, cx: &Context<'_>, out: &mut Proposals);
+
+    /// Check one option of `[transforms.<id>]` in dfix.toml (other than `applicability`, which every transform
+    /// has) when the file is read: `Err` says what is wrong with it, completing "`transforms.<id>.<key>` ...".
+    fn check_option(&self, _key: &str, _value: &toml::Value) -> Result<(), String> {
+        Err(format!("is not an option of {} (it has none but `applicability`)", self.meta().id))
+    }
 }
 
 /// Declares a transform's unit struct and its [`TransformMeta`], taking the docs from the doc comment.

@@ -94,6 +94,11 @@ impl Transform for NonRootUser {
         &Self::META
     }
 
+    fn check_option(&self, key: &str, value: &toml::Value) -> Result<(), String> {
+        let mut settings = Settings { user: String::new(), uid: 0, gid: 0, chown_app: false, target: None };
+        settings.set(key, value, &mut None)
+    }
+
     fn run(&self, cx: &Context<'_>, out: &mut Proposals) {
         let file = cx.file;
         let images = &cx.knowledge.images;
@@ -262,32 +267,35 @@ impl Settings {
     fn read(config: &Config) -> Result<Settings, String> {
         let mut s = Settings { user: "app".into(), uid: 10001, gid: 10001, chown_app: false, target: None };
         let Some(table) = config.transform(ID) else { return Ok(s) };
-        let bad = |key: &str, what: &str| format!("[transforms.{ID}] {key} must be {what}");
-        let id = |key: &str, v: &toml::Value| {
-            v.as_integer()
-                .and_then(|n| u32::try_from(n).ok())
-                .filter(|&n| n > 0 && n < 1 << 31)
-                .ok_or_else(|| bad(key, "a number from 1 to 2147483647 (0 is root)"))
-        };
         let mut gid = None;
         for (key, value) in table {
-            match key.as_str() {
-                "user" => {
-                    let name = value.as_str().filter(|n| valid_user_name(n));
-                    s.user = name.ok_or_else(|| bad(key, "a user name such as \"app\" (a-z, 0-9, _ and -)"))?.into();
-                }
-                "uid" => s.uid = id(key, value)?,
-                "gid" => gid = Some(id(key, value)?),
-                "chown-app" => s.chown_app = value.as_bool().ok_or_else(|| bad(key, "true or false"))?,
-                "target" => s.target = Some(value.as_str().ok_or_else(|| bad(key, "a stage name"))?.into()),
-                "applicability" => {}
-                _ => {
-                    return Err(format!("[transforms.{ID}] has no option `{key}` (user, uid, gid, chown-app, target)"));
-                }
-            }
+            s.set(key, value, &mut gid).map_err(|e| format!("[transforms.{ID}] {key} {e}"))?;
         }
         s.gid = gid.unwrap_or(s.uid);
         Ok(s)
+    }
+
+    /// Set one option; `Err` completes "`<key>` ...".
+    fn set(&mut self, key: &str, value: &toml::Value, gid: &mut Option<u32>) -> Result<(), String> {
+        let id = |v: &toml::Value| {
+            v.as_integer()
+                .and_then(|n| u32::try_from(n).ok())
+                .filter(|&n| n > 0 && n < 1 << 31)
+                .ok_or("must be a number from 1 to 2147483647 (0 is root)")
+        };
+        match key {
+            "user" => {
+                let name = value.as_str().filter(|n| valid_user_name(n));
+                self.user = name.ok_or("must be a user name such as \"app\" (a-z, 0-9, _ and -)")?.into();
+            }
+            "uid" => self.uid = id(value)?,
+            "gid" => *gid = Some(id(value)?),
+            "chown-app" => self.chown_app = value.as_bool().ok_or("must be true or false")?,
+            "target" => self.target = Some(value.as_str().ok_or("must be a stage name")?.into()),
+            "applicability" => {}
+            _ => return Err(format!("is not an option of {ID} (user, uid, gid, chown-app, target)")),
+        }
+        Ok(())
     }
 }
 
@@ -882,9 +890,29 @@ mod tests {
         skipped("FROM python:3\n", "[transforms.non-root-user]\ntarget = \"nope\"\n", "target `nope` names no stage");
         let later_run = "FROM python:3 AS a\nUSER 1000\nCMD [\"x\"]\nFROM a AS t\nUSER 0\nRUN pip install t\n";
         assert_eq!(fix(later_run, "[transforms.non-root-user]\ntarget = \"a\"\n"), (later_run.to_string(), Vec::new()));
-        skipped("FROM python:3\n", "[transforms.non-root-user]\nuid = 0\n", "uid must be a number");
-        skipped("FROM python:3\n", "[transforms.non-root-user]\nuser = \"Bad Name\"\n", "user must be a user name");
-        skipped("FROM python:3\n", "[transforms.non-root-user]\nusr = \"x\"\n", "no option `usr`");
+        // Bad options are refused when dfix.toml is read, naming the line; a configuration built otherwise gets a note.
+        for (config, why) in [
+            ("[transforms.non-root-user]\nuid = 0\n", "dfix.toml:2:7: `transforms.non-root-user.uid` must be a number"),
+            (
+                "[transforms.non-root-user]\nuser = \"Bad Name\"\n",
+                "2:8: `transforms.non-root-user.user` must be a user",
+            ),
+            ("[transforms.non-root-user]\nusr = \"x\"\n", "`transforms.non-root-user.usr` is not an option of"),
+        ] {
+            let err = Config::from_str(config, std::path::Path::new("dfix.toml")).unwrap_err().to_string();
+            assert!(err.contains(why), "{err}");
+        }
+        let unchecked: Config = toml::from_str("[transforms.non-root-user]\nuid = 0\n").unwrap();
+        let notes = engine::fix(
+            "FROM python:3\n",
+            &engine::Options {
+                required: Applicability::Unsafe,
+                ..engine::Options::new(vec![&NonRootUser], &unchecked, Knowledge::builtin())
+            },
+        )
+        .unwrap()
+        .remaining;
+        assert!(notes[0].message.contains("uid must be a number"), "{notes:?}");
         skipped("FROM python:3\nENV a=1 \\\n", "", "ends with a line continuation");
     }
 
