@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod engine;
 pub mod fix;
+pub mod hadolint_config;
 pub mod knowledge;
 pub mod registry;
 pub mod report;

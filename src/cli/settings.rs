@@ -1,8 +1,10 @@
 //! Settings for one Dockerfile: the command line merged over the dfix.toml that governs the file.
 //!
 //! Each file is governed by `--config` when given, otherwise by the nearest `dfix.toml` in its directory or an
-//! ancestor. [`SettingsCache`] remembers the answer per directory and loads each `dfix.toml` once, so a tree of
-//! hundreds of Dockerfiles costs one lookup per directory.
+//! ancestor; when there is none, by the nearest `.hadolint.yaml` (or `.hadolint.yml`), else by the user's
+//! `$XDG_CONFIG_HOME/hadolint.yaml` (see [`crate::hadolint_config`]). `--isolated` reads none of them.
+//! [`SettingsCache`] remembers the answer per directory and loads each file once, so a tree of hundreds of
+//! Dockerfiles costs one lookup per directory.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -13,6 +15,7 @@ use crate::cli::select::{self, Layer, UnknownTransform};
 use crate::config::{Config, ConfigError};
 use crate::engine;
 use crate::fix::Applicability;
+use crate::hadolint_config;
 use crate::knowledge::{Knowledge, KnowledgeError};
 use crate::transforms::Transform;
 
@@ -99,7 +102,7 @@ impl SettingsError {
     pub fn hint(&self) -> String {
         match self {
             SettingsError::Selection { source, .. } => source.hint(),
-            _ => "fix the file, or pass --config with another dfix.toml".to_string(),
+            _ => "fix the file, or pass --config with another dfix.toml (or --isolated to read none)".to_string(),
         }
     }
 }
@@ -191,6 +194,10 @@ pub struct SettingsCache {
     absolute: HashMap<PathBuf, PathBuf>,
     /// Directory (absolute) -> the nearest dfix.toml at or above it.
     nearest: HashMap<PathBuf, Option<PathBuf>>,
+    /// Directory (absolute) -> the nearest .hadolint.yaml or .hadolint.yml at or above it.
+    nearest_hadolint: HashMap<PathBuf, Option<PathBuf>>,
+    /// The user's hadolint.yaml, used when no file applies above a Dockerfile.
+    user_hadolint: Option<PathBuf>,
     /// dfix.toml path (`None`: no file) -> its settings.
     loaded: HashMap<Option<PathBuf>, Result<Arc<Settings>, Arc<SettingsError>>>,
 }
@@ -207,10 +214,20 @@ impl SettingsCache {
     /// With `config`, every file uses that dfix.toml, and failing to load it is an error right away.
     pub fn new(overrides: Overrides, config: Option<&Path>) -> Result<Self, SettingsError> {
         let explicit = match config {
-            Some(path) => Some(Arc::new(Settings::new(Config::load(path)?, &overrides)?)),
+            Some(path) => Some(Arc::new(Settings::new(load(path)?, &overrides)?)),
+            None if overrides.isolated => Some(Arc::new(Settings::new(Config::default(), &overrides)?)),
             None => None,
         };
-        Ok(Self { overrides, explicit, absolute: HashMap::new(), nearest: HashMap::new(), loaded: HashMap::new() })
+        let user_hadolint = if explicit.is_some() { None } else { hadolint_config::user_config() };
+        Ok(Self {
+            overrides,
+            explicit,
+            absolute: HashMap::new(),
+            nearest: HashMap::new(),
+            nearest_hadolint: HashMap::new(),
+            user_hadolint,
+            loaded: HashMap::new(),
+        })
     }
 
     /// The settings for the Dockerfile at `file` (which need not exist).
@@ -230,12 +247,13 @@ impl SettingsCache {
                 absolute
             }
         };
-        let config = self.nearest_config(&dir);
+        let config =
+            self.nearest_config(&dir).or_else(|| self.nearest_hadolint(&dir)).or_else(|| self.user_hadolint.clone());
         if let Some(known) = self.loaded.get(&config) {
             return known.clone().map_err(|error| LookupError { error, first: false });
         }
         let loaded = match &config {
-            Some(path) => Config::load(&relative_to_cwd(path)).map_err(SettingsError::from),
+            Some(path) => load(&relative_to_cwd(path)).map_err(SettingsError::from),
             None => Ok(Config::default()),
         }
         .and_then(|c| Settings::new(c, &self.overrides))
@@ -243,6 +261,16 @@ impl SettingsCache {
         .map_err(Arc::new);
         self.loaded.insert(config, loaded.clone());
         loaded.map_err(|error| LookupError { error, first: true })
+    }
+
+    fn nearest_hadolint(&mut self, dir: &Path) -> Option<PathBuf> {
+        if let Some(found) = self.nearest_hadolint.get(dir) {
+            return found.clone();
+        }
+        let here = hadolint_config::FILE_NAMES.iter().map(|name| dir.join(name)).find(|p| p.is_file());
+        let found = here.or_else(|| dir.parent().and_then(|parent| self.nearest_hadolint(parent)));
+        self.nearest_hadolint.insert(dir.to_path_buf(), found.clone());
+        found
     }
 
     fn nearest_config(&mut self, dir: &Path) -> Option<PathBuf> {
@@ -258,6 +286,11 @@ impl SettingsCache {
         self.nearest.insert(dir.to_path_buf(), found.clone());
         found
     }
+}
+
+/// A dfix.toml, or a hadolint configuration when the name ends in `.yaml` or `.yml`.
+fn load(path: &Path) -> Result<Config, ConfigError> {
+    if hadolint_config::is_hadolint_file(path) { hadolint_config::load(path) } else { Config::load(path) }
 }
 
 /// A directory made absolute, so the search for dfix.toml can go above the working directory.
