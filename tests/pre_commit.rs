@@ -97,7 +97,7 @@ fn hooks_fix_then_pass_and_check_fails_without_changing() {
     // dfix-check: fails, and changes nothing.
     let check = try_repo(&pre_commit, repo, Some("dfix-check"), &rev);
     assert!(!check.status.success(), "dfix-check passed on a legacy Dockerfile:\n{}", show(&check));
-    assert!(show(&check).contains("svc/Dockerfile: would apply"), "{}", show(&check));
+    assert!(show(&check).contains("svc/Dockerfile: would fix"), "{}", show(&check));
     assert_eq!(std::fs::read_to_string(repo.join("svc/Dockerfile")).unwrap(), LEGACY);
 
     // dfix: the first run fixes the file and fails, as formatters do.
