@@ -32,8 +32,11 @@ Examples:
 Exit status: 0 when nothing would change (or --apply/--stdin-filename succeeded), 1 when the diff or --check \
 found changes, 2 on a usage error or when any file could not be read, parsed or written.
 
-Settings come from the nearest dfix.toml above each Dockerfile (or from --config); options given here win. \
-To name a path that is also a subcommand, write it as ./rules or after --.";
+Settings come from the nearest dfix.toml above each Dockerfile (or from --config); without one, from the nearest \
+.hadolint.yaml, else from $XDG_CONFIG_HOME/hadolint.yaml (--isolated reads none). Options given here win. \
+Comments such as `# dfix ignore=merge-runs` above an instruction, `# dfix global ignore=...`, `# hadolint \
+ignore=...` and `# check=skip=...` suppress findings. To name a path that is also a subcommand, write it as ./rules \
+or after --.";
 
 #[derive(Debug, Parser)]
 #[command(
