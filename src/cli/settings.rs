@@ -132,6 +132,7 @@ impl Settings {
                 // The key at fault: the unknown table, or the `in `table.key`` serde names at the end of the message.
                 let keys: Vec<String> = match &source {
                     KnowledgeError::UnknownTable(table) => vec![table.clone()],
+                    KnowledgeError::Moved(_) => vec!["users".to_string()],
                     KnowledgeError::Invalid { message, .. } => message
                         .rsplit_once("in `")
                         .and_then(|(_, tail)| tail.split_once('`'))
@@ -160,9 +161,9 @@ impl Settings {
         self.knowledge.as_ref().unwrap_or_else(|| Knowledge::builtin())
     }
 
-    /// Whether `pin-digest` runs, so image digests must be looked up before fixing.
-    pub fn pins_digests(&self) -> bool {
-        self.transforms.iter().any(|t| t.meta().id == "pin-digest")
+    /// Whether a selected transform may need images looked up before fixing (`pin-digest`, `slim-base`).
+    pub fn looks_up_images(&self) -> bool {
+        self.transforms.iter().any(|t| t.looks_up_images())
     }
 
     /// Options for [`engine::fix`], with the digests looked up for this file, if any.
