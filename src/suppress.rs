@@ -152,8 +152,7 @@ impl Suppressions {
 
     /// The suppression ids, as `(suppression, id)` index pairs, that cover a finding of `transform` starting at
     /// `offset`.
-    pub fn covering(&self, transform: &str, offset: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
-        let transform = transform.to_string();
+    pub fn covering<'s>(&'s self, transform: &'s str, offset: usize) -> impl Iterator<Item = (usize, usize)> + 's {
         self.items.iter().enumerate().flat_map(move |(s, item)| {
             let in_scope = match item.scope {
                 Scope::Global => true,
@@ -162,8 +161,8 @@ impl Suppressions {
                 }
                 Scope::Nowhere => false,
             };
-            let transform = transform.clone();
-            (0..item.ids.len()).filter(move |&i| in_scope && item.names(i, &transform)).map(move |i| (s, i))
+            let ids = if in_scope { 0..item.ids.len() } else { 0..0 };
+            ids.filter(move |&i| item.names(i, transform)).map(move |i| (s, i))
         })
     }
 
