@@ -160,6 +160,12 @@ fn the_users_hadolint_yaml_applies_last_and_isolated_reads_nothing() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("2 fixes: copy-not-add 1, maintainer-label 1"));
+    dfix(dir.path())
+        .args(["--isolated", "--stdin-filename", "Dockerfile"])
+        .write_stdin(LEGACY)
+        .assert()
+        .success()
+        .stdout("FROM debian:12\nLABEL maintainer=\"someone\"\nCOPY app.py /app/\n");
     dfix(dir.path()).args(["--isolated", "--config", "dfix.toml"]).assert().code(2);
 }
 
