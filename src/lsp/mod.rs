@@ -21,10 +21,10 @@
 //! - Several workers (two to four), so one slow document never blocks another document or a request.
 //! - A request cancelled (`$/cancelRequest`) before a worker starts on it is answered with `RequestCanceled`.
 //!
-//! Settings: each document gets the nearest `dfix.toml` above it, exactly as on the command line
-//! ([`crate::cli::settings`]), reloaded when the client reports a changed `dfix.toml` or `dfix.lock`
-//! (`workspace/didChangeWatchedFiles`, registered dynamically when the client allows) or one is saved in the
-//! editor. The few editor-side settings ([`config`]) come from `initializationOptions` and
+//! Settings: each document gets the nearest `dfix.toml` above it (or hadolint's configuration), exactly as on the
+//! command line ([`crate::cli::settings`]), reloaded when the client reports a changed `dfix.toml`, `dfix.lock` or
+//! hadolint configuration (`workspace/didChangeWatchedFiles`, registered dynamically when the client allows) or
+//! one is saved in the editor. The few editor-side settings ([`config`]) come from `initializationOptions` and
 //! `workspace/configuration`. The server never uses the network unless its `network` setting is true:
 //! `pin-digest` then pins from `dfix.lock` and the cache only.
 
@@ -382,7 +382,7 @@ impl Server {
 
     fn initialized(&mut self) {
         if self.client.watch_registration {
-            let watchers = ["**/dfix.toml", "**/dfix.lock"]
+            let watchers = SETTINGS_GLOBS
                 .map(|glob| FileSystemWatcher { glob_pattern: GlobPattern::String(glob.into()), kind: None })
                 .to_vec();
             let registration = Registration {
@@ -595,8 +595,15 @@ fn is_dockerfile(path: &Path, language_id: &str) -> bool {
         || path.file_name().is_some_and(crate::walk::is_dockerfile_name)
 }
 
+/// The files whose change can change what dfix does to a document: its settings (`dfix.toml`, or hadolint's
+/// configuration when no `dfix.toml` applies) and the digests pinned in `dfix.lock`.
+const SETTINGS_FILES: [&str; 5] =
+    [Config::FILE_NAME, crate::registry::lock::FILE_NAME, ".hadolint.yaml", ".hadolint.yml", "hadolint.yaml"];
+const SETTINGS_GLOBS: [&str; 5] =
+    ["**/dfix.toml", "**/dfix.lock", "**/.hadolint.yaml", "**/.hadolint.yml", "**/hadolint.yaml"];
+
 fn is_settings_file(path: &Path) -> bool {
-    path.file_name().is_some_and(|n| n == Config::FILE_NAME || n == crate::registry::lock::FILE_NAME)
+    path.file_name().is_some_and(|n| SETTINGS_FILES.iter().any(|f| n == *f))
 }
 
 /// The local path of a `file:` URI.
