@@ -614,3 +614,19 @@ fn a_request_cancelled_before_it_runs_is_answered_as_cancelled() {
     assert!(!client.request("textDocument/formatting", params).as_array().unwrap().is_empty());
     assert!(client.shutdown_and_exit().success());
 }
+
+#[test]
+fn suppression_comments_hide_findings_as_on_the_command_line() {
+    let dir = tmp();
+    let path = dir.path().join("Dockerfile");
+    let uri = uri(&path);
+    let text = "FROM debian:12\n# dfix ignore=maintainer-label\nMAINTAINER me\nADD a /a\n";
+    let mut client = start(dir.path(), capabilities(), Value::Null);
+    client.open(&uri, "dockerfile", 1, text);
+    assert_eq!(codes(&client.diagnostics(&uri, 1)), ["copy-not-add"]);
+    let fix_all = code_actions(&mut client, &uri, whole(text), Some(&["source.fixAll"]));
+    let fixed = client.apply(text, &Client::action_edits(&fix_all[0], &uri));
+    assert_eq!(fixed, cli_filter(&path, text, &[]));
+    assert!(fixed.contains("MAINTAINER me\nCOPY a /a\n"), "{fixed}");
+    assert!(client.shutdown_and_exit().success());
+}
