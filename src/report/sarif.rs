@@ -35,7 +35,6 @@ fn rules() -> Vec<Value> {
             let m = t.meta();
             let mut rule = json!({
                 "id": m.id,
-                "name": m.id,
                 "shortDescription": { "text": m.summary },
                 "fullDescription": { "text": m.summary },
                 "help": { "text": m.help(), "markdown": m.help() },
@@ -104,17 +103,15 @@ pub fn render(files: &[FileFindings], succeeded: bool) -> String {
             results.push(result);
         }
     }
+    let mut driver = json!({ "name": "dfix", "semanticVersion": env!("CARGO_PKG_VERSION"), "rules": rules() });
+    if let Some(repository) = option_env!("CARGO_PKG_REPOSITORY").filter(|r| !r.is_empty()) {
+        driver["informationUri"] = json!(repository);
+    }
     let sarif = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
-            "tool": {
-                "driver": {
-                    "name": "dfix",
-                    "semanticVersion": env!("CARGO_PKG_VERSION"),
-                    "rules": rules(),
-                },
-            },
+            "tool": { "driver": driver },
             "invocations": [{
                 "executionSuccessful": succeeded,
                 "toolExecutionNotifications": notifications,
