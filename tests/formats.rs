@@ -384,3 +384,25 @@ fn rdjson_and_rdjsonl_pass_rdformat_validator_and_the_schema() {
         }
     }
 }
+
+#[test]
+fn readme_json_example_is_real_output() {
+    let readme = fs::read_to_string(common::manifest_dir().join("README.md")).unwrap();
+    let section = &readme[readme.find("### JSON output").expect("README documents the JSON output")..];
+    let block = &section[section.find("```json\n").unwrap() + 8..];
+    let example: Value = serde_json::from_str(&block[..block.find("```").unwrap()]).expect("the example is JSON");
+    let (out, _, _) = stdout_of(dfix().args(["--format", "json", "examples/legacy"]));
+    let real: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(example["version"], real["version"]);
+    assert_eq!(example["mode"], real["mode"]);
+    let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&example), keys(&real));
+    let file = &example["files"][0];
+    assert_eq!(keys(file), keys(&real["files"][0]));
+    assert_eq!(file["path"], real["files"][0]["path"]);
+    let finding = &file["findings"][0];
+    assert!(
+        real["files"][0]["findings"].as_array().unwrap().contains(finding),
+        "the README's finding is not in the real output:\n{finding:#}"
+    );
+}

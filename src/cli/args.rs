@@ -22,6 +22,8 @@ Examples:
   dfix --check                         exit 1 if any Dockerfile would change (for CI)
   dfix --select maintainer-label,DL3020 Dockerfile
                                        run only these transforms (ids or hadolint ids)
+  dfix --format sarif --output dfix.sarif
+                                       write every finding as SARIF (also json, rdjson, github, gitlab, ...)
   dfix --stdin-filename Dockerfile < Dockerfile
                                        read stdin, print the fixed file (for editors)
   dfix --extend-select pin-digest --apply
