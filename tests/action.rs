@@ -90,7 +90,8 @@ fn reviewdog_gets_rdjson_with_suggestions_for_the_changed_dockerfiles_only() {
 
     let args = fs::read_to_string(bin.join("args")).expect("reviewdog was called");
     let args: Vec<&str> = args.lines().collect();
-    for expected in ["-f=rdjson", "-name=dfix", "-reporter=github-pr-review", "-filter-mode=added", "-fail-level=none"] {
+    for expected in ["-f=rdjson", "-name=dfix", "-reporter=github-pr-review", "-filter-mode=added", "-fail-level=none"]
+    {
         assert!(args.contains(&expected), "{expected} not in {args:?}");
     }
     let report: Value = serde_json::from_str(&fs::read_to_string(bin.join("stdin")).unwrap()).expect("rdjson");

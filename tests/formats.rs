@@ -255,6 +255,22 @@ fn format_with_apply_reports_what_was_written_and_keeps_exit_codes() {
 }
 
 #[test]
+fn apply_on_a_pipe_shows_no_progress_bar() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = fs::read_to_string(common::manifest_dir().join("examples/legacy/Dockerfile")).unwrap();
+    for i in 0..40 {
+        fs::create_dir_all(tmp.path().join(format!("d{i}"))).unwrap();
+        fs::write(tmp.path().join(format!("d{i}/Dockerfile")), &text).unwrap();
+    }
+    let (out, err, code) = stdout_of(dfix().current_dir(tmp.path()).arg("--apply"));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "");
+    // Plain lines only: no carriage returns or cursor movement, and the summary at the end.
+    assert!(!err.contains('\r') && !err.contains('\x1b'), "{err:?}");
+    assert!(err.contains("\n40 Dockerfiles scanned, 40 fixed\n"), "{err}");
+}
+
+#[test]
 fn check_with_a_format_exits_1_and_output_goes_to_the_file() {
     let tmp = legacy_copy();
     let (out, err, code) =

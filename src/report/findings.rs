@@ -253,8 +253,11 @@ pub struct Composed {
     pub combined_with: Vec<Option<usize>>,
     /// For each remaining finding (in [`Outcome::remaining`] order): its range on the input, and its fix's edits
     /// on the input with whether any was widened over fixed text.
-    pub remaining: Vec<(Range<usize>, Option<(Vec<Edit>, bool)>)>,
+    pub remaining: Vec<(Range<usize>, Option<WidenedEdits>)>,
 }
+
+/// A fix's edits mapped to the input, and whether any was widened over fixed text.
+pub type WidenedEdits = (Vec<Edit>, bool);
 
 /// Split sorted edits into groups: consecutive edits that touch a common composite go together.
 fn groups(placed: &Placed<'_>, edits: &[&Edit]) -> Vec<Range<usize>> {
