@@ -497,6 +497,48 @@ mod tests {
     }
 
     #[test]
+    fn a_fix_rewritten_by_a_later_pass_is_combined_into_one_edit_listed_once() {
+        // merge-runs joins the RUNs in pass 1; apt-cleanup then appends its cleanup to the joined RUN in pass 2.
+        let input = "FROM ubuntu:focal\nRUN apt update\nRUN apt install -y libbsd0\nRUN apt remove -y libbsd0\n\
+                     RUN apt install -y libbsd0\nRUN ls -al /usr/lib\n";
+        let report = roundtrip(input, Applicability::Safe);
+        let (i, combined) = report
+            .findings
+            .iter()
+            .enumerate()
+            .find(|(_, f)| f.fix.as_ref().is_some_and(|x| x.combined_with.is_some()))
+            .expect("a finding is combined with another");
+        let fix = combined.fix.as_ref().unwrap();
+        assert!(fix.edits.is_empty());
+        let owner = &report.findings[fix.combined_with.unwrap()];
+        assert_ne!(fix.combined_with, Some(i));
+        assert_eq!(owner.status, Status::Fixed);
+        assert!(owner.fix.as_ref().unwrap().edits.iter().any(|e| e.content.contains("rm -rf /var/lib/apt/lists/*")));
+    }
+
+    #[test]
+    fn a_held_back_fix_touching_a_fixed_edit_is_widened_over_it() {
+        // apt-cleanup adds ` -y` where apt-no-recommends (unsafe) would add its flag.
+        let input = "FROM debian\nRUN --network=host apt-get install vim\nRUN echo test\n";
+        let report = roundtrip(input, Applicability::Safe);
+        let held = report.findings.iter().find(|f| f.transform == "apt-no-recommends").expect("found");
+        assert_eq!(held.status, Status::HeldBack);
+        let fix = held.fix.as_ref().unwrap();
+        assert!(fix.includes_fixed);
+        assert_eq!(fix.edits[0].content, " --no-install-recommends -y");
+        // Offered instead of the fixed edit, it gives the input with both changes.
+        let mut both = report.clone();
+        for f in &mut both.findings {
+            if f.transform == "apt-no-recommends" {
+                f.status = Status::Fixed;
+            } else if f.fix.as_ref().is_some_and(|x| x.edits.iter().any(|e| e.range == fix.edits[0].range)) {
+                f.status = Status::Note;
+            }
+        }
+        assert!(apply_fixed(input, &both).contains("apt-get install --no-install-recommends -y vim"));
+    }
+
+    #[test]
     fn positions_are_byte_columns_after_a_byte_order_mark() {
         let body = "FROM debian:12\nADD é.txt /x\n";
         let text = format!("\u{feff}{body}");
