@@ -125,7 +125,26 @@ fn rdjson_edits(report: &Value, inputs: &BTreeMap<String, String>) -> BTreeMap<S
             continue;
         }
         let text = &inputs[&path];
-        for s in d["suggestions"].as_array().into_iter().flatten() {
+        let suggestions = d["suggestions"].as_array().map_or(&[][..], |s| &s[..]);
+        // What reviewdog's GitHub reporter needs: one suggestion per diagnostic, on lines that exist.
+        assert!(suggestions.len() <= 1, "{path}: a diagnostic with several suggestions: {d}");
+        let lines: Vec<&str> = text.split_inclusive('\n').collect();
+        for s in suggestions {
+            // Known exception: an insertion at the very end, where another finding edits the end of the last
+            // line, stays after the final newline (moving it before would make the order of the two ambiguous).
+            if s["range"]["start"] == s["range"]["end"]
+                && s["range"]["start"]["line"].as_u64() == Some(lines.len() as u64 + 1)
+                && s["range"]["start"]["column"] == 1
+            {
+                continue;
+            }
+            for p in [&s["range"]["start"], &s["range"]["end"]] {
+                let (line, column) = (p["line"].as_u64().unwrap() as usize, p["column"].as_u64().unwrap() as usize);
+                assert!(line >= 1 && line <= lines.len(), "{path}: suggestion on line {line} of {}: {d}", lines.len());
+                assert!(column <= lines[line - 1].trim_end_matches('\n').len() + 1, "{path}: column {column}: {d}");
+            }
+        }
+        for s in suggestions {
             let at = |p: &Value| offset(text, p["line"].as_u64().unwrap(), p["column"].as_u64().unwrap());
             all.entry(path.clone()).or_default().push((
                 at(&s["range"]["start"]),

@@ -88,6 +88,12 @@ pub struct FixReport {
     pub combined_with: Option<usize>,
     /// An edit of this (not applied) fix overlaps fixed text and was widened to include that change.
     pub includes_fixed: bool,
+    /// The same change as `edits`, shaped for review tools that turn each into a suggested change on whole lines
+    /// (reviewdog): edits of this fix on the same line merged into one when no other finding's edit lies between
+    /// them, and a change ending after the file's final newline moved before it, so every range starts and ends on
+    /// an existing line. Applying them gives what applying `edits` gives.
+    #[serde(skip)]
+    pub suggestions: Vec<EditReport>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -378,6 +384,7 @@ pub fn file_findings(path: &Path, file_text: &str, body: &str, outcome: &Outcome
             edits,
             combined_with: None,
             includes_fixed: false,
+            suggestions: Vec::new(),
         };
         let finding = Finding {
             transform: a.transform,
@@ -402,6 +409,7 @@ pub fn file_findings(path: &Path, file_text: &str, body: &str, outcome: &Outcome
             edits: edits.iter().map(edit).collect(),
             combined_with: None,
             includes_fixed: *widened,
+            suggestions: Vec::new(),
         });
         let finding = Finding {
             transform: p.transform,
@@ -427,7 +435,7 @@ pub fn file_findings(path: &Path, file_text: &str, body: &str, outcome: &Outcome
     });
     let index_of: std::collections::HashMap<usize, usize> =
         findings.iter().enumerate().map(|(out, (i, _, _))| (*i, out)).collect();
-    let findings = findings
+    let mut findings: Vec<Finding> = findings
         .into_iter()
         .map(|(_, mut f, combined)| {
             if let (Some(fix), Some(c)) = (f.fix.as_mut(), combined) {
@@ -436,7 +444,62 @@ pub fn file_findings(path: &Path, file_text: &str, body: &str, outcome: &Outcome
             f
         })
         .collect();
+    let all: Vec<(usize, usize)> = findings
+        .iter()
+        .flat_map(|f| f.fix.iter().flat_map(|x| &x.edits))
+        .map(|e| (e.range.start.offset, e.range.end.offset))
+        .collect();
+    for fix in findings.iter_mut().filter_map(|f| f.fix.as_mut()) {
+        fix.suggestions = suggestions(file_text, &lines, &fix.edits, &all);
+    }
     FileFindings { path: report_path(path), changed: outcome.output != body, findings, errors }
+}
+
+/// `edits` (one fix's, sorted) reshaped for line-based review tools (see [`FixReport::suggestions`]). `all` holds
+/// every edit of the file, to keep merged suggestions from swallowing another finding's edit.
+fn suggestions(text: &str, lines: &LineIndex<'_>, edits: &[EditReport], all: &[(usize, usize)]) -> Vec<EditReport> {
+    let own: Vec<(usize, usize)> = edits.iter().map(|e| (e.range.start.offset, e.range.end.offset)).collect();
+    let mut merged: Vec<(usize, usize, String)> = Vec::new();
+    for e in edits {
+        let (start, end) = (e.range.start.offset, e.range.end.offset);
+        if let Some(last) = merged.last_mut() {
+            let same_line = lines.position(last.1).line == e.range.start.line;
+            // Another finding's edit in the gap between the two (an insertion even at its ends) keeps them apart.
+            let between = all
+                .iter()
+                .filter(|r| !own.contains(r))
+                .any(|&(s, t)| (s < start && t > last.1) || (s == t && s >= last.1 && s <= start));
+            if same_line && !between && start >= last.1 {
+                last.2.push_str(&text[last.1..start]);
+                last.2.push_str(&e.content);
+                last.1 = end;
+                continue;
+            }
+        }
+        merged.push((start, end, e.content.clone()));
+    }
+    merged
+        .into_iter()
+        .map(|(mut start, mut end, mut content)| {
+            // Past the final newline there is no line to anchor on: the same change, one byte earlier (unless
+            // another finding's edit is there, whose order against this one would then be ambiguous).
+            let crowded = all.iter().filter(|r| !own.contains(r)).any(|&(_, t)| t + 1 >= text.len());
+            if end == text.len() && text.ends_with('\n') && start > 0 && !crowded {
+                if content.ends_with('\n') {
+                    content.pop();
+                    if start == end {
+                        content.insert(0, '\n');
+                        start -= 1;
+                    }
+                    end -= 1;
+                } else if content.is_empty() && start < end && text.as_bytes()[start - 1] == b'\n' {
+                    start -= 1;
+                    end -= 1;
+                }
+            }
+            EditReport { range: lines.span(start..end), content }
+        })
+        .collect()
 }
 
 /// The report of a file that could not be fixed at all (unreadable, does not parse, unusable settings).
@@ -536,6 +599,23 @@ mod tests {
             }
         }
         assert!(apply_fixed(input, &both).contains("apt-get install --no-install-recommends -y vim"));
+    }
+
+    #[test]
+    fn suggestions_merge_a_fixs_edits_on_one_line_and_stay_on_existing_lines() {
+        let input = "FROM debian:12\nLABEL version 1.0 beta\nRUN true\n";
+        let report = roundtrip(input, Applicability::Safe);
+        let label = report.findings.iter().find(|f| f.transform == "env-key-value").expect("found");
+        let fix = label.fix.as_ref().unwrap();
+        assert_eq!(fix.edits.len(), 2, "{fix:#?}");
+        assert_eq!(fix.suggestions.len(), 1);
+        assert_eq!(fix.suggestions[0].content, "=\"1.0 beta\"");
+        // non-root-user appends after the last line: its suggestion is moved before the final newline.
+        let user = report.findings.iter().find(|f| f.transform == "non-root-user").expect("found");
+        let (edit, suggestion) = (&user.fix.as_ref().unwrap().edits[0], &user.fix.as_ref().unwrap().suggestions[0]);
+        assert_eq!(edit.range.start.line, 4);
+        assert_eq!((suggestion.range.start.line, suggestion.range.start.column), (3, 9));
+        assert!(suggestion.content.starts_with('\n') && !suggestion.content.ends_with('\n'));
     }
 
     #[test]

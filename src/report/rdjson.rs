@@ -1,7 +1,9 @@
 //! `--format rdjson` and `--format rdjsonl`: reviewdog's Diagnostic Format, one diagnostic per finding.
 //!
 //! Fixes become `suggestions` (a range of the input and its replacement text), which reviewdog's
-//! `github-pr-review` reporter posts as suggested changes. `code.value` is the transform id. Findings whose fix is
+//! `github-pr-review` reporter posts as suggested changes: one suggestion per diagnostic, a fix whose changes lie on
+//! several lines giving several diagnostics (see `FixReport::suggestions` for how edits are shaped so that every
+//! range starts and ends on an existing line). `code.value` is the transform id. Findings whose fix is
 //! in dfix's output have severity `WARNING`; held-back unsafe fixes, display-only fixes and notes have severity
 //! `INFO` and say so in their message, so a consumer can tell which suggestions `--apply` would make. Positions
 //! are 1-based lines and UTF-8 byte columns, ends exclusive, as the format defines them.
@@ -34,28 +36,40 @@ fn message(f: &Finding) -> String {
     }
 }
 
-fn diagnostic(file: &FileFindings, f: &Finding) -> Value {
+/// The diagnostics of one finding: one per suggestion (reviewdog posts a diagnostic's suggestions on the lines of
+/// its first one, so each diagnostic carries one), or one without a suggestion.
+fn diagnostics_of(file: &FileFindings, f: &Finding) -> Vec<Value> {
     let mut code = json!({ "value": f.transform });
     if let Some(url) = super::meta(f.transform).and_then(super::docs_url) {
         code["url"] = json!(url);
     }
-    let suggestions: Vec<Value> =
-        f.fix.iter().flat_map(|x| &x.edits).map(|e| json!({ "range": range(&e.range), "text": e.content })).collect();
-    let mut d = json!({
-        "message": message(f),
-        "location": { "path": file.path, "range": range(&f.range) },
-        "severity": if f.status == Status::Fixed { "WARNING" } else { "INFO" },
-        "source": source(),
-        "code": code,
-    });
-    if !suggestions.is_empty() {
-        d["suggestions"] = Value::Array(suggestions);
+    let diagnostic = |at: &Span| {
+        json!({
+            "message": message(f),
+            "location": { "path": file.path, "range": range(at) },
+            "severity": if f.status == Status::Fixed { "WARNING" } else { "INFO" },
+            "source": source(),
+            "code": code,
+        })
+    };
+    let suggestions = f.fix.as_ref().map_or(&[][..], |x| &x.suggestions[..]);
+    if suggestions.is_empty() {
+        return vec![diagnostic(&f.range)];
     }
-    d
+    suggestions
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            // The first keeps the finding's range; the others are located at their own change.
+            let mut d = diagnostic(if i == 0 { &f.range } else { &s.range });
+            d["suggestions"] = json!([{ "range": range(&s.range), "text": s.content }]);
+            d
+        })
+        .collect()
 }
 
 fn diagnostics(files: &[FileFindings]) -> Vec<Value> {
-    files.iter().flat_map(|file| file.findings.iter().map(move |f| diagnostic(file, f))).collect()
+    files.iter().flat_map(|file| file.findings.iter().flat_map(move |f| diagnostics_of(file, f))).collect()
 }
 
 /// One `DiagnosticResult`, pretty-printed, ending in a newline.
