@@ -103,11 +103,12 @@ impl Snapshot {
 
     fn diagnostic(&self, proposal: &Proposal) -> Diagnostic {
         let applicability = proposal.fix.as_ref().map(|f| f.applicability());
-        let href = self
-            .editor
-            .docs_url
-            .as_ref()
-            .and_then(|template| Uri::from_str(&template.replace("{id}", proposal.transform)).ok());
+        // The editor's template, else where the machine formats link to (once the package names its repository).
+        let url = match &self.editor.docs_url {
+            Some(template) => Some(template.replace("{id}", proposal.transform)),
+            None => crate::report::meta(proposal.transform).and_then(crate::report::docs_url),
+        };
+        let href = url.and_then(|url| Uri::from_str(&url).ok());
         Diagnostic {
             range: self.range(proposal.range.clone()),
             severity: Some(self.editor.severity.of(applicability)),
@@ -226,7 +227,7 @@ impl Snapshot {
         let source = Source { text: self.text.to_string(), stamp: None };
         let lookups = digests::for_editor(settings, source.body());
         let found = lookups.for_settings(settings);
-        fix_source(&self.path, &source, settings, found.as_deref()).output
+        fix_source(&self.path, &source, settings, found.as_deref(), false).output
     }
 
     fn fixed_edits(&self, settings: &Result<Arc<Settings>, String>) -> Vec<TextEdit> {

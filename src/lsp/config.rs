@@ -23,7 +23,9 @@ pub struct EditorSettings {
     /// Milliseconds to wait after a change before computing diagnostics. Changes that arrive while a document's
     /// diagnostics are being computed are folded into one later run whatever this is.
     pub debounce_ms: u64,
-    /// Where a diagnostic's code links to: `{id}` is replaced by the transform id.
+    /// Where a diagnostic's code links to: `{id}` is replaced by the transform id. Without it, the link is the
+    /// one the machine-readable formats give (the transform's source in the package's repository), when the
+    /// package names a repository.
     pub docs_url: Option<String>,
 }
 
