@@ -25,6 +25,7 @@ mod package_cache;
 mod packages;
 pub mod pin_digest;
 mod run_context;
+mod slim_base;
 
 /// Everything a transform may read.
 pub struct Context<'a> {
@@ -137,6 +138,7 @@ pub(crate) use declare_transform;
 /// All transforms, in the order of the README table and the tie-break order when two fixes start at the same byte:
 /// instruction-level rewrites first (FROM, ENV, LABEL, ADD), then RUN bodies, then user and image changes.
 pub static TRANSFORMS: &[&dyn Transform] = &[
+    &slim_base::SlimBase,
     &pin_digest::PinDigest,
     &maintainer_label::MaintainerLabel,
     &env_key_value::EnvKeyValue,
