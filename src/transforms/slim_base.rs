@@ -408,7 +408,12 @@ fn reasons(
                     None => Vec::new(),
                 }
             }
-            InstructionKind::Onbuild => vec![instr.args.as_str().to_string()],
+            // The instruction an image built on this one runs: its RUN is checked like this stage's own.
+            InstructionKind::Onbuild => {
+                let text = instr.args.as_str().trim_start();
+                let (keyword, rest) = text.split_once(char::is_whitespace).unwrap_or((text, ""));
+                if keyword.eq_ignore_ascii_case("RUN") { vec![rest.to_string()] } else { vec![text.to_string()] }
+            }
             _ => Vec::new(),
         };
         let is_run = instr.kind == InstructionKind::Run;
@@ -441,10 +446,12 @@ fn reasons(
                     push(Reason { text: format!("{what} runs `{tool}`, which {target} lacks"), build: false });
                 }
             }
+            if (is_run || instr.kind == InstructionKind::Onbuild)
+                && let Some(step) = build_step(slim, &commands)
+            {
+                push(Reason { text: format!("{what} builds something (`{step}`)"), build: true });
+            }
             if is_run {
-                if let Some(step) = build_step(slim, &commands) {
-                    push(Reason { text: format!("{what} builds something (`{step}`)"), build: true });
-                }
                 installed.extend(installs.into_iter().map(|(_, p)| p));
             }
         }
@@ -532,17 +539,51 @@ fn build_step(slim: &Slim, commands: &[(String, bool)]) -> Option<String> {
                 && args.first() == Some(&"-m")
                 && args.get(1).is_some_and(|m| m.starts_with("pip")));
         if pip && args.contains(&"install") {
-            let source = args.iter().find(|a| {
-                matches!(**a, "." | "-e" | "--editable")
-                    || a.starts_with("./")
-                    || a.starts_with("../")
-                    || a.starts_with('/')
+            // Options whose value is not a package (requirements files, indexes, directories).
+            const VALUED: &[&str] = &[
+                "-r",
+                "--requirement",
+                "-c",
+                "--constraint",
+                "-f",
+                "--find-links",
+                "-i",
+                "--index-url",
+                "--extra-index-url",
+                "-t",
+                "--target",
+                "--prefix",
+                "--root",
+                "--cache-dir",
+                "--src",
+                "--platform",
+                "--python-version",
+                "--implementation",
+                "--abi",
+                "--trusted-host",
+                "--proxy",
+                "--log",
+                "--report",
+            ];
+            let mut skip = false;
+            for a in &args {
+                if std::mem::take(&mut skip) {
+                    continue;
+                }
+                if VALUED.contains(a) {
+                    skip = true;
+                    continue;
+                }
+                let local = *a == "."
+                    || ["./", "../", "/"].iter().any(|p| a.starts_with(p)) && !a.ends_with(".whl") && !a.contains('*');
+                let source = local
+                    || matches!(*a, "-e" | "--editable")
                     || a.starts_with("--no-binary")
                     || ["git+", "hg+", "svn+", "bzr+"].iter().any(|p| a.starts_with(p))
-                    || [".tar.gz", ".tgz", ".zip", ".tar.bz2"].iter().any(|s| a.ends_with(s))
-            });
-            if let Some(a) = source {
-                return Some(format!("pip install {a}"));
+                    || [".tar.gz", ".tgz", ".zip", ".tar.bz2"].iter().any(|s| a.ends_with(s));
+                if source {
+                    return Some(format!("pip install {a}"));
+                }
             }
         }
         if matches!(name, "npm" | "yarn" | "pnpm") {
@@ -743,6 +784,8 @@ mod tests {
         let slim = &Knowledge::builtin().images.slim;
         let step = |t: &str| build_step(slim, &commands_of(t));
         assert_eq!(step("pip install -r requirements.txt"), None);
+        assert_eq!(step("pip install -r /app/requirements.txt /wheels/* /w/a-1-py3-none-any.whl"), None);
+        assert_eq!(step("pip install /src/app").as_deref(), Some("pip install /src/app"));
         assert_eq!(step("npm ci --omit=dev"), None);
         assert_eq!(step("npm ci --build-from-source").as_deref(), Some("npm --build-from-source"));
         assert_eq!(step("python -m pip install --no-binary :all: x").as_deref(), Some("pip install --no-binary"));
