@@ -90,6 +90,9 @@ pub struct LookupContext<'a> {
     pub knowledge: &'a Knowledge,
     /// `--update-digests`: references already pinned are looked up again.
     pub update: bool,
+    /// A selected transform pins digests (`pin-digest`): an image another transform moves to gets pinned too, so
+    /// its lookup is recorded in `dfix.lock` like a pin.
+    pub pinning: bool,
 }
 
 /// One image a transform needs a registry's answer about.

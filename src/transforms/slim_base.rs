@@ -119,7 +119,7 @@ impl Transform for SlimBase {
         candidates(cx.file, &cx.knowledge.images, &settings)
             .into_iter()
             .filter_map(|c| c.ok())
-            .map(|c| ImageLookup { reference: c.target, pins: false })
+            .map(|c| ImageLookup { reference: c.target, pins: cx.pinning })
             .collect()
     }
 
