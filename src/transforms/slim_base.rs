@@ -240,7 +240,11 @@ fn candidate(
 ) -> Option<Result<Candidate, Refusal>> {
     let StageBase::Image(resolved) = &stage.base else { return None };
     let slim = &images.slim;
-    let repository = images.hub_repository(resolved)?;
+    // Docker Hub images as official images are written (`python`), others with their registry.
+    let repository = images.hub_repository(resolved).unwrap_or_else(|| match &resolved.registry {
+        Some(registry) => format!("{registry}/{}", resolved.repository),
+        None => resolved.repository.clone(),
+    });
     let variant = slim.images.get(&repository)?;
     let tag = resolved.tag.clone().unwrap_or_else(|| "latest".to_string());
     if slim.variant_tags.iter().any(|p| glob_match(p, &tag)) {
@@ -744,6 +748,14 @@ mod tests {
         ] {
             assert_eq!(fix(src, ""), (src.to_string(), Vec::new()), "{src}");
         }
+    }
+
+    #[test]
+    fn private_images_can_be_added() {
+        let config = "[knowledge.images.slim.images.\"registry.example.com/platform/python\"]\n\
+                      before = [\"bookworm\"]\nlacks = [\"buildpack-deps\"]\n";
+        let src = "FROM registry.example.com/platform/python:3.12-bookworm\nCMD [\"python\"]\n";
+        assert_eq!(fix(src, config).0, src.replace("3.12-bookworm", "3.12-slim-bookworm"));
     }
 
     #[test]
