@@ -99,7 +99,7 @@ declare_transform! {
         applicability: Applicability::Unsafe,
         default_enabled: false,
         aliases: [],
-        since: "0.2.0",
+        since: "0.1.0",
     }
 }
 
@@ -185,8 +185,8 @@ struct Candidate {
     /// The digest the original is pinned to.
     pinned: bool,
     arg: Option<String>,
-    /// What was checked, for the note.
-    checked: usize,
+    /// The commands checked (those the variant lacks), for the note.
+    checked: Vec<String>,
 }
 
 struct Refusal {
@@ -332,7 +332,7 @@ fn candidate(
         target: target_reference,
         pinned: written.contains('@'),
         arg: target.arg.clone(),
-        checked: lacked.len(),
+        checked: lacked.iter().map(|(t, _)| t.to_string()).collect(),
     }))
 }
 
@@ -640,10 +640,17 @@ fn propose(cx: &Context<'_>, c: Candidate, out: &mut Proposals) {
             (text, trusted.then(|| digest.clone()))
         }
     };
+    let checked = match c.checked.as_slice() {
+        [] => "the variant lacks no command".to_string(),
+        [a, b, c, d, e, _, ..] => {
+            format!("nothing in the stage runs a command it lacks ({a}, {b}, {c}, {d}, {e}, ...)")
+        }
+        few => format!("nothing in the stage runs a command it lacks ({})", few.join(", ")),
+    };
     let mut message = format!(
-        "`{}` has a slim variant, {target}: nothing in the stage runs any of the {} commands it lacks, builds \
-         anything or uses a path only the default image has; {found}",
-        c.shown, c.checked
+        "`{}` has a slim variant, {target}: {checked}, builds anything or uses a path only the default image has; \
+         {found}",
+        c.shown
     );
     let mut replacement = c.new_text.clone();
     if c.pinned {
