@@ -47,8 +47,9 @@ declare_transform! {
     /// in the same RUN, or in an earlier RUN); a RUN builds something (`gcc`, `make`, `cmake`, `./configure`,
     /// `cargo build`, `go build`, `python setup.py`, `pip install` of a source tree, a VCS URL or with
     /// `--no-binary`, `npm`/`yarn` installs of native addons or with `--build-from-source`, `gem install` of a
-    /// native gem, `bundle install`); the stage, a later stage's `COPY --from` of it or an ONBUILD uses a path
-    /// only the default image has (`/usr/include`, `/usr/lib/gcc`); a later stage is built on it; the tag is built
+    /// native gem, `bundle install`, `cpanm`); the stage, a later stage's `COPY --from` of it or an ONBUILD uses
+    /// a path only the default image has (`/usr/include`, `/usr/lib/gcc`); an ONBUILD RUN would run in images built
+    /// on it, which dfix cannot see; a later stage is built on it; the tag is built
     /// from variables, or its ARG names another stage's base too; the variant would be another distribution
     /// (`openjdk:17` is Oracle Linux, its `-slim` Debian); the tag has no variant (`debian:latest`); the registry
     /// says the variant's tag does not exist. Images with no slim variant (golang, php, ubuntu, alpine, ...) and
@@ -412,11 +413,23 @@ fn reasons(
                     None => Vec::new(),
                 }
             }
-            // The instruction an image built on this one runs: its RUN is checked like this stage's own.
+            // The instruction an image built on this one runs. A RUN there runs in an image dfix cannot see, right
+            // after its FROM, so nothing can install a missing tool before it: refused whatever it runs.
             InstructionKind::Onbuild => {
                 let text = instr.args.as_str().trim_start();
                 let (keyword, rest) = text.split_once(char::is_whitespace).unwrap_or((text, ""));
-                if keyword.eq_ignore_ascii_case("RUN") { vec![rest.to_string()] } else { vec![text.to_string()] }
+                if keyword.eq_ignore_ascii_case("RUN") {
+                    push(Reason {
+                        text: format!(
+                            "{what} runs `{}` in every image built on this one, which may need the default image",
+                            rest.trim()
+                        ),
+                        build: false,
+                    });
+                    vec![rest.to_string()]
+                } else {
+                    vec![text.to_string()]
+                }
             }
             _ => Vec::new(),
         };
@@ -811,5 +824,8 @@ mod tests {
         assert_eq!(step("./configure && make").as_deref(), Some("configure"));
         assert_eq!(step("go build ./...").as_deref(), Some("go build"));
         assert_eq!(step("echo make").as_deref(), None);
+        assert_eq!(step("cpanm --notest Mojolicious").as_deref(), Some("cpanm"));
+        assert_eq!(step("gem install rails --version 5.0.1").as_deref(), Some("gem install rails"));
+        assert_eq!(step("gem install bundler").as_deref(), None);
     }
 }
