@@ -578,3 +578,29 @@ fn slim_base_without_a_registry_decides_from_the_table() {
     assert_eq!(project.read("Dockerfile"), "FROM node:20-slim\nCMD [\"node\", \"x.js\"]\n");
     assert_eq!(silent.requests.load(Ordering::Relaxed), before);
 }
+
+/// As a filter, slim-base stays off the network unless `stdin-network = true`: the table decides; with the network,
+/// the registry's answer does (here: no such tag, so nothing changes and a note says why).
+#[test]
+fn slim_base_in_stdin_mode_asks_only_when_configured() {
+    let Some(registry) = Registry::start(Options::default()) else { return };
+    registry.push_index("library/python", "3.12", true);
+    let mirror = format!("mirrors = {{ \"docker.io\" = \"{}\" }}\n", registry.addr);
+    let input = "FROM python:3.12\nCMD [\"python\"]\n";
+    let project = Project::new(input, Some(&format!("[registry]\n{mirror}")));
+    let mut cmd = project.dfix_select("slim-base", &["--unsafe-fixes", "--stdin-filename", "Dockerfile"]);
+    cmd.write_stdin(input);
+    let out = run(cmd);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout, "FROM python:3.12-slim\nCMD [\"python\"]\n");
+    assert_eq!(registry.all_manifest_requests(), 0);
+
+    project.write("dfix.toml", &format!("[registry]\nstdin-network = true\n{mirror}"));
+    let mut cmd = project.dfix_select("slim-base", &["--unsafe-fixes", "--stdin-filename", "Dockerfile"]);
+    cmd.write_stdin(input);
+    let out = run(cmd);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout, input, "the registry has no 3.12-slim");
+    assert!(out.stderr.contains("the registry has no such tag"), "{}", out.stderr);
+    assert_eq!(registry.manifest_requests("library/python", "3.12-slim"), 1);
+}
