@@ -1,11 +1,14 @@
 //! Runs every fixture pair under `corpus/<transform>/<case>/`: `input.Dockerfile` fixed by that transform alone
 //! must give `expected.Dockerfile`, and fixing `expected.Dockerfile` again must change nothing. Cases under
-//! `corpus/_all/` run the default transform set. An optional `case.toml` holds `unsafe-fixes = true` and a
-//! `config` string (the content of a `dfix.toml`); for `pin-digest`, `digests` (image as written -> digest, as if
-//! resolved before fixing; a value `missing: why` is a tag the registry does not have, any other value that is not a
-//! digest a failed lookup), `digest-origin` (`registry`, `lock` or `cache`) and `update-digests`; `also` (more
-//! transform ids run with the group's); `notes` (texts that each must appear in a note, or in the message of an
-//! applied fix, so that a case shows why it changed or not). `DFIX_BLESS=1` rewrites the expected files.
+//! `corpus/_all/` and the other directories starting with `_` (such as `corpus/_suppressions/`) run the default
+//! transform set. An optional `case.toml` holds `unsafe-fixes = true` and a `config` string (the content of a
+//! `dfix.toml`); for `pin-digest`, `digests` (image as written -> digest, as if resolved before fixing),
+//! `digest-origin` (`registry`, `lock` or `cache`) and `update-digests`; for suppression comments,
+//! `warn-unused-ignores = true` and `notes`, the suppression notes expected on the output, each as
+//! `"line:col: message"` (when `notes` is absent, there must be none). A value `missing: why` in `digests` is a tag
+//! the registry does not have, any other value that is not a digest a failed lookup. `also` names more transforms
+//! to run with the group's; `findings` are texts that each must appear in a finding without a fix or in the message
+//! of an applied fix, so that a case shows why it changed or not. `DFIX_BLESS=1` rewrites the expected files.
 
 use std::path::{Path, PathBuf};
 
@@ -31,9 +34,13 @@ struct CaseOptions {
     #[serde(default)]
     update_digests: bool,
     #[serde(default)]
-    also: Vec<String>,
+    warn_unused_ignores: bool,
     #[serde(default)]
     notes: Vec<String>,
+    #[serde(default)]
+    also: Vec<String>,
+    #[serde(default)]
+    findings: Vec<String>,
 }
 
 fn main() {
@@ -65,7 +72,7 @@ fn dirs(path: &Path) -> Vec<PathBuf> {
 }
 
 fn transforms_for(group: &str) -> Result<Vec<&'static dyn Transform>, Failed> {
-    if group == "_all" {
+    if group.starts_with('_') {
         return Ok(TRANSFORMS.iter().copied().filter(|t| t.meta().default_enabled).collect());
     }
     TRANSFORMS
@@ -103,6 +110,7 @@ fn run_case(group: &str, dir: &Path) -> Result<(), Failed> {
         required: if options.unsafe_fixes { Applicability::Unsafe } else { Applicability::Safe },
         max_passes: 10,
         digests: digests.as_ref(),
+        warn_unused_ignores: options.warn_unused_ignores,
         ..Options::new(transforms, &config, &knowledge)
     };
     let outcome = engine::fix(&input, &opts).map_err(|errors| format!("input does not parse: {errors:?}"))?;
@@ -120,7 +128,7 @@ fn run_case(group: &str, dir: &Path) -> Result<(), Failed> {
         )
         .into());
     }
-    for note in &options.notes {
+    for note in &options.findings {
         let noted = outcome.remaining.iter().any(|p| p.fix.is_none() && p.message.contains(note.as_str()));
         if !noted && !outcome.applied.iter().any(|a| a.message.contains(note.as_str())) {
             let found: Vec<&str> = outcome
@@ -129,8 +137,23 @@ fn run_case(group: &str, dir: &Path) -> Result<(), Failed> {
                 .map(|p| p.message.as_str())
                 .chain(outcome.applied.iter().map(|a| a.message.as_str()))
                 .collect();
-            return Err(format!("no note says {note:?}; the findings: {found:#?}").into());
+            return Err(format!("no finding says {note:?}; the findings: {found:#?}").into());
         }
+    }
+    let notes: Vec<String> = outcome
+        .suppression_notes
+        .iter()
+        .map(|n| {
+            let before = &outcome.output[..n.range.start];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            format!("{line}:{column}: {}", n.message)
+        })
+        .collect();
+    if notes != options.notes {
+        return Err(
+            format!("suppression notes differ\n--- expected\n{:#?}\n--- actual\n{notes:#?}", options.notes).into()
+        );
     }
     if input == expected && !outcome.applied.is_empty() {
         return Err("an unchanged case applied fixes".into());

@@ -111,6 +111,10 @@ impl Transform for SlimBase {
         &Self::META
     }
 
+    fn check_option(&self, key: &str, value: &toml::Value) -> Result<(), String> {
+        Settings { all_stages: false }.set(key, value)
+    }
+
     fn looks_up_images(&self) -> bool {
         true
     }
@@ -155,19 +159,25 @@ impl Settings {
         let mut s = Settings { all_stages: false };
         let Some(table) = config.transform(ID) else { return Ok(s) };
         for (key, value) in table {
-            match key.as_str() {
-                "stages" => {
-                    s.all_stages = match value.as_str() {
-                        Some("final") => false,
-                        Some("all") => true,
-                        _ => return Err(format!("[transforms.{ID}] stages must be \"final\" or \"all\"")),
-                    }
-                }
-                "applicability" => {}
-                _ => return Err(format!("[transforms.{ID}] has no option `{key}` (stages)")),
-            }
+            s.set(key, value).map_err(|e| format!("[transforms.{ID}] {key} {e}"))?;
         }
         Ok(s)
+    }
+
+    /// Set one option; `Err` completes "`<key>` ...".
+    fn set(&mut self, key: &str, value: &toml::Value) -> Result<(), String> {
+        match key {
+            "stages" => {
+                self.all_stages = match value.as_str() {
+                    Some("final") => false,
+                    Some("all") => true,
+                    _ => return Err("must be \"final\" or \"all\"".to_string()),
+                }
+            }
+            "applicability" => {}
+            _ => return Err(format!("is not an option of {ID} (stages)")),
+        }
+        Ok(())
     }
 }
 
@@ -785,8 +795,10 @@ mod tests {
         assert_eq!(out, src.replacen("FROM python:3.12\n", "FROM python:3.12-slim\n", 1));
         let (out, _) = fix(src, "[transforms.slim-base]\nstages = \"all\"\n");
         assert!(out.contains("FROM python:3.12-slim AS tools") && out.contains("FROM python:3.12 AS build"), "{out}");
-        let (_, notes) = fix("FROM python:3\n", "[transforms.slim-base]\nstages = \"some\"\n");
-        assert!(notes[0].contains("\"final\" or \"all\""), "{notes:?}");
+        let bad = Config::from_str("[transforms.slim-base]\nstages = \"some\"\n", std::path::Path::new("dfix.toml"));
+        let Err(err) = bad else { panic!("a bad option is refused when dfix.toml is read") };
+        let err = err.to_string();
+        assert!(err.contains("dfix.toml:2:10") && err.contains("\"final\" or \"all\""), "{err}");
     }
 
     #[test]
@@ -799,15 +811,14 @@ mod tests {
     #[test]
     fn arg_defaults_are_rewritten_with_a_note() {
         let src = "ARG BASE=node:20-bookworm\nFROM ${BASE}\nCMD [\"node\", \"x.js\"]\n";
-        let config = Config::from_str("", std::path::Path::new("dfix.toml")).unwrap();
-        let file = Dockerfile::parse(src);
+        // Held back without unsafe fixes: the fix's message is on the finding.
+        let config = Config::default();
         let knowledge = Knowledge::builtin();
-        let cx = Context { file: &file, config: &config, knowledge, offline: true, path: None, digests: None };
-        let mut out = Proposals::new(ID, Applicability::Unsafe);
-        SlimBase.run(&cx, &mut out);
-        let found = out.into_vec();
-        assert_eq!(found.len(), 1);
-        assert!(found[0].message.contains("`--build-arg BASE=...` wins"), "{}", found[0].message);
+        let outcome = engine::fix(src, &engine::Options::new(vec![&SlimBase], &config, knowledge)).unwrap();
+        assert_eq!(outcome.output, src);
+        assert_eq!(outcome.remaining.len(), 1);
+        let message = &outcome.remaining[0].message;
+        assert!(message.contains("`--build-arg BASE=...` wins"), "{message}");
         assert_eq!(fix(src, "").0, src.replace("node:20-bookworm", "node:20-bookworm-slim"));
     }
 
