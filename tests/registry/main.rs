@@ -550,17 +550,23 @@ fn slim_base_with_pin_digest_pins_the_slim_tag() {
     assert!(!lock.contains(&full), "the full image was never pinned by this run: {lock}");
 }
 
-/// A registry that cannot be reached leaves the table to decide (the fix's message says so: see the corpus case
-/// `registry-unreachable-table-decides`), and does not hang.
+/// A registry that cannot be reached leaves the table to decide, the fix's message says so and why (shown by
+/// `--format json`), and nothing hangs.
 #[test]
 fn slim_base_without_a_registry_decides_from_the_table() {
     let closed = harness::free_port();
     let silent = Scripted::start(|_, _| None);
-    for mirror in [format!("127.0.0.1:{closed}"), silent.addr.clone()] {
+    for (mirror, why) in [
+        (format!("127.0.0.1:{closed}"), "connection refused".to_string()),
+        (silent.addr.clone(), "within 2s".to_string()),
+    ] {
         let toml = format!(
             "[registry]\ntimeout = \"2s\"\nconnect-timeout = \"2s\"\nmirrors = {{ \"docker.io\" = \"{mirror}\" }}\n"
         );
         let project = Project::new("FROM node:20\nCMD [\"node\", \"x.js\"]\n", Some(toml.as_str()));
+        let report = run(project.dfix_select("slim-base", &["--unsafe-fixes", "--format", "json"]));
+        assert!(report.stdout.contains("so the table alone decides"), "{}", report.stdout);
+        assert!(report.stdout.contains(&why), "{why}: {}", report.stdout);
         let out = run(project.dfix_select("slim-base", &["--unsafe-fixes", "--apply"]));
         assert_eq!(out.code, 0, "{}", out.stderr);
         assert_eq!(project.read("Dockerfile"), "FROM node:20-slim\nCMD [\"node\", \"x.js\"]\n", "{mirror}");
