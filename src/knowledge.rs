@@ -320,6 +320,101 @@ pub struct Images {
     #[serde(default)]
     pub package_managers: BTreeMap<String, String>,
     pub privileges: Privileges,
+    /// Slim variants of images and what they lack (`slim-base`).
+    pub slim: Slim,
+}
+
+/// `[slim]` of `transforms/images.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Slim {
+    /// Tag patterns that already name a variant or another system: left alone.
+    pub variant_tags: Vec<String>,
+    /// Commands (with an optional subcommand) that show a RUN builds something.
+    pub builds: Vec<String>,
+    /// Node packages that compile a native addon when installed.
+    pub native_npm: Vec<String>,
+    /// Gems with native extensions.
+    pub native_gems: Vec<String>,
+    /// Debian package -> the commands it provides.
+    pub packages: BTreeMap<String, Vec<String>>,
+    /// Set name -> the packages a slim variant lacks.
+    pub lacks: BTreeMap<String, Vec<String>>,
+    /// Docker Hub repository -> its slim variant.
+    pub images: BTreeMap<String, SlimImage>,
+}
+
+/// How the slim variant of one repository is named, and what it lacks.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct SlimImage {
+    /// The word that names the variant.
+    #[serde(default = "slim_word")]
+    pub variant: String,
+    /// The variant word goes before the first of these words of the tag, or at the end.
+    #[serde(default)]
+    pub before: Vec<String>,
+    /// This word of the tag becomes the variant word instead.
+    #[serde(default)]
+    pub replace: Option<String>,
+    /// The variant's tag for `latest`.
+    #[serde(default)]
+    pub latest: Option<String>,
+    /// Names of `[slim.lacks]` sets.
+    #[serde(default)]
+    pub lacks: Vec<String>,
+    /// Path prefixes only the default image has.
+    #[serde(default)]
+    pub paths: Vec<String>,
+    /// Commands only the default image has, beyond the packages of `lacks`.
+    #[serde(default)]
+    pub tools: Vec<String>,
+}
+
+fn slim_word() -> String {
+    "slim".to_string()
+}
+
+impl SlimImage {
+    /// The variant's tag for `tag` (`latest` for a reference without one), or `None` when it has none.
+    pub fn variant_tag(&self, tag: &str) -> Option<String> {
+        if tag == "latest" {
+            return self.latest.clone();
+        }
+        let words: Vec<&str> = tag.split('-').collect();
+        if words.iter().any(|w| w.is_empty()) {
+            return None;
+        }
+        let mut out: Vec<&str> = words.clone();
+        match &self.replace {
+            Some(word) => match words.iter().position(|w| w == word) {
+                Some(i) => out[i] = &self.variant,
+                None => out.insert(1, &self.variant),
+            },
+            None => match words.iter().position(|w| self.before.iter().any(|b| b == w)) {
+                Some(i) => out.insert(i, &self.variant),
+                None => out.push(&self.variant),
+            },
+        }
+        Some(out.join("-"))
+    }
+}
+
+impl Slim {
+    /// The commands the variant of `image` lacks, each with the package that provides it (`None`: a tool of the
+    /// default image that no package installs, such as the JDK's).
+    pub fn lacked_commands<'a>(&'a self, image: &'a SlimImage) -> Vec<(&'a str, Option<&'a str>)> {
+        let mut out: Vec<(&str, Option<&str>)> = Vec::new();
+        for set in &image.lacks {
+            for package in self.lacks.get(set).into_iter().flatten() {
+                for command in self.packages.get(package).into_iter().flatten() {
+                    out.push((command, Some(package)));
+                }
+            }
+        }
+        out.extend(image.tools.iter().map(|t| (t.as_str(), None)));
+        out
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -409,6 +504,22 @@ impl Images {
         self.lookup(repository, tag)
     }
 
+    /// The repository of an image on Docker Hub (or a mirror of it), as official images are written (`python`),
+    /// or `None` for an image of another registry.
+    pub fn hub_repository(&self, image: &ImageRef) -> Option<String> {
+        let mut repository = match &image.registry {
+            Some(registry) => format!("{registry}/{}", image.repository),
+            None => return Some(image.repository.strip_prefix("library/").unwrap_or(&image.repository).to_string()),
+        };
+        for mirror in &self.hub_mirrors {
+            if let Some(rest) = repository.strip_prefix(mirror.as_str()).and_then(|r| r.strip_prefix('/')) {
+                repository = rest.to_string();
+                return Some(repository.strip_prefix("library/").unwrap_or(&repository).to_string());
+            }
+        }
+        None
+    }
+
     /// The facts about `repository:tag` (repository as written in FROM without Docker Hub's `library/`).
     pub fn lookup(&self, repository: &str, tag: &str) -> ImageFacts<'_> {
         let mut facts = ImageFacts::default();
@@ -466,6 +577,18 @@ impl Images {
                     i + 1,
                     rule.repository
                 ));
+            }
+        }
+        for (name, image) in &self.slim.images {
+            for set in &image.lacks {
+                if !self.slim.lacks.contains_key(set) {
+                    return Err(format!("slim.images.{name}.lacks names the unknown set `{set}` (see [slim.lacks])"));
+                }
+            }
+        }
+        for (set, packages) in &self.slim.lacks {
+            if let Some(p) = packages.iter().find(|p| !self.slim.packages.contains_key(*p)) {
+                return Err(format!("slim.lacks.{set} names `{p}`, which [slim.packages] does not list"));
             }
         }
         for (command, f) in &self.package_managers {
@@ -601,6 +724,62 @@ mod tests {
         let bad: toml::Table = "[[images.rules]]\nrepository = \"x\"\nfamily = \"plan9\"\n".parse().unwrap();
         let err = Knowledge::with_extensions(&bad).unwrap_err().to_string();
         assert!(err.contains("plan9"), "{err}");
+    }
+
+    /// The tag schemes of the official images' `library/<name>` files.
+    #[test]
+    fn slim_variant_tags_follow_each_image_s_scheme() {
+        let slim = &Knowledge::builtin().images.slim;
+        let variant = |repo: &str, tag: &str| slim.images[repo].variant_tag(tag);
+        let cases = [
+            ("python", "3.12", Some("3.12-slim")),
+            ("python", "3.12-bookworm", Some("3.12-slim-bookworm")),
+            ("python", "3", Some("3-slim")),
+            ("python", "latest", Some("slim")),
+            ("python", "bookworm", Some("slim-bookworm")),
+            ("python", "3.15-rc-trixie", Some("3.15-rc-slim-trixie")),
+            ("node", "20", Some("20-slim")),
+            ("node", "20-bookworm", Some("20-bookworm-slim")),
+            ("node", "lts", Some("lts-slim")),
+            ("debian", "bookworm", Some("bookworm-slim")),
+            ("debian", "12", Some("12-slim")),
+            ("debian", "latest", None),
+            ("ruby", "3.3-bookworm", Some("3.3-slim-bookworm")),
+            ("perl", "5.40-threaded-bookworm", Some("5.40-slim-threaded-bookworm")),
+            ("perl", "5.40", Some("5.40-slim")),
+            ("rust", "1.75", Some("1.75-slim")),
+            ("elixir", "1.16-otp-26", Some("1.16-otp-26-slim")),
+            ("erlang", "26.2", Some("26.2-slim")),
+            ("haskell", "9.8-bullseye", Some("9.8-slim-bullseye")),
+            ("haskell", "latest", None),
+            ("openjdk", "11-jdk-bullseye", Some("11-jdk-slim-bullseye")),
+            ("openjdk", "11", Some("11-slim")),
+            ("eclipse-temurin", "21-jdk-noble", Some("21-jre-noble")),
+            ("eclipse-temurin", "21", Some("21-jre")),
+            ("eclipse-temurin", "latest", None),
+        ];
+        for (repo, tag, want) in cases {
+            assert_eq!(variant(repo, tag).as_deref(), want, "{repo}:{tag}");
+        }
+        let lacked = slim.lacked_commands(&slim.images["python"]);
+        assert!(lacked.contains(&("curl", Some("curl"))) && lacked.contains(&("gcc", Some("gcc"))), "{lacked:?}");
+        assert!(slim.lacked_commands(&slim.images["debian"]).is_empty());
+        let images = &Knowledge::builtin().images;
+        let hub = |r: &str| images.hub_repository(&ImageRef::parse(r).unwrap());
+        assert_eq!(hub("docker.io/library/python:3"), Some("python".into()));
+        assert_eq!(hub("mirror.gcr.io/node"), Some("node".into()));
+        assert_eq!(hub("ghcr.io/o/python:3"), None);
+    }
+
+    #[test]
+    fn slim_sets_must_exist() {
+        let ext: toml::Table = "[images.slim.images.corp]\nlacks = [\"nope\"]\n".parse().unwrap();
+        let err = Knowledge::with_extensions(&ext).unwrap_err().to_string();
+        assert!(err.contains("unknown set `nope`"), "{err}");
+        let ext: toml::Table =
+            "[images.slim.images.corp]\nlatest = \"slim\"\nlacks = [\"buildpack-deps\"]\n".parse().unwrap();
+        let k = Knowledge::with_extensions(&ext).unwrap();
+        assert_eq!(k.images.slim.images["corp"].variant_tag("2").as_deref(), Some("2-slim"));
     }
 
     #[test]

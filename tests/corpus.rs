@@ -5,7 +5,10 @@
 //! `dfix.toml`); for `pin-digest`, `digests` (image as written -> digest, as if resolved before fixing),
 //! `digest-origin` (`registry`, `lock` or `cache`) and `update-digests`; for suppression comments,
 //! `warn-unused-ignores = true` and `notes`, the suppression notes expected on the output, each as
-//! `"line:col: message"` (when `notes` is absent, there must be none). `DFIX_BLESS=1` rewrites the expected files.
+//! `"line:col: message"` (when `notes` is absent, there must be none). A value `missing: why` in `digests` is a tag
+//! the registry does not have, any other value that is not a digest a failed lookup. `also` names more transforms
+//! to run with the group's; `findings` are texts that each must appear in a finding without a fix or in the message
+//! of an applied fix, so that a case shows why it changed or not. `DFIX_BLESS=1` rewrites the expected files.
 
 use std::path::{Path, PathBuf};
 
@@ -34,6 +37,10 @@ struct CaseOptions {
     warn_unused_ignores: bool,
     #[serde(default)]
     notes: Vec<String>,
+    #[serde(default)]
+    also: Vec<String>,
+    #[serde(default)]
+    findings: Vec<String>,
 }
 
 fn main() {
@@ -77,7 +84,7 @@ fn transforms_for(group: &str) -> Result<Vec<&'static dyn Transform>, Failed> {
 }
 
 fn run_case(group: &str, dir: &Path) -> Result<(), Failed> {
-    let transforms = transforms_for(group)?;
+    let mut transforms = transforms_for(group)?;
     let read = |name: &str| {
         std::fs::read_to_string(dir.join(name)).map_err(|e| Failed::from(format!("{}: {e}", dir.join(name).display())))
     };
@@ -87,6 +94,12 @@ fn run_case(group: &str, dir: &Path) -> Result<(), Failed> {
         Ok(text) => toml::from_str(&text).map_err(|e| format!("case.toml: {e}"))?,
         Err(_) => CaseOptions::default(),
     };
+    for id in &options.also {
+        let more = transforms_for(id)?;
+        transforms.extend(more);
+    }
+    // In the order of TRANSFORMS, as the command line runs them.
+    transforms.sort_by_key(|t| TRANSFORMS.iter().position(|u| u.meta().id == t.meta().id));
     let config = match &options.config {
         Some(text) => Config::from_str(text, &dir.join("case.toml")).map_err(|e| e.to_string())?,
         None => Config::default(),
@@ -114,6 +127,18 @@ fn run_case(group: &str, dir: &Path) -> Result<(), Failed> {
             expected, outcome.output
         )
         .into());
+    }
+    for note in &options.findings {
+        let noted = outcome.remaining.iter().any(|p| p.fix.is_none() && p.message.contains(note.as_str()));
+        if !noted && !outcome.applied.iter().any(|a| a.message.contains(note.as_str())) {
+            let found: Vec<&str> = outcome
+                .remaining
+                .iter()
+                .map(|p| p.message.as_str())
+                .chain(outcome.applied.iter().map(|a| a.message.as_str()))
+                .collect();
+            return Err(format!("no finding says {note:?}; the findings: {found:#?}").into());
+        }
     }
     let notes: Vec<String> = outcome
         .suppression_notes
@@ -157,6 +182,8 @@ fn resolutions(
         let reference = Reference::parse(image).map_err(|e| e.to_string())?;
         let resolution = if digest.starts_with("sha") {
             Resolution::Resolved { digest: digest.clone(), origin: origin.clone(), fallback: None }
+        } else if let Some(why) = digest.strip_prefix("missing: ") {
+            Resolution::Missing(why.to_string())
         } else {
             Resolution::Failed(digest.clone())
         };

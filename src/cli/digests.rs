@@ -123,6 +123,7 @@ fn references(settings: &Settings, text: &str) -> Vec<Wanted> {
         config: &settings.config,
         knowledge: settings.knowledge(),
         update: settings.update_digests,
+        pinning: settings.transforms.iter().any(|t| t.meta().id == "pin-digest"),
     };
     let mut out: Vec<Wanted> = Vec::new();
     for transform in settings.transforms.iter().filter(|t| t.looks_up_images()) {

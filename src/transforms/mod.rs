@@ -25,6 +25,7 @@ mod package_cache;
 mod packages;
 pub mod pin_digest;
 mod run_context;
+mod slim_base;
 
 /// Everything a transform may read.
 pub struct Context<'a> {
@@ -109,6 +110,9 @@ pub struct LookupContext<'a> {
     pub knowledge: &'a Knowledge,
     /// `--update-digests`: references already pinned are looked up again.
     pub update: bool,
+    /// A selected transform pins digests (`pin-digest`): an image another transform moves to gets pinned too, so
+    /// its lookup is recorded in `dfix.lock` like a pin.
+    pub pinning: bool,
 }
 
 /// One image a transform needs a registry's answer about.
@@ -157,6 +161,7 @@ pub(crate) use declare_transform;
 /// All transforms, in the order of the README table and the tie-break order when two fixes start at the same byte:
 /// instruction-level rewrites first (FROM, ENV, LABEL, ADD), then RUN bodies, then user and image changes.
 pub static TRANSFORMS: &[&dyn Transform] = &[
+    &slim_base::SlimBase,
     &pin_digest::PinDigest,
     &maintainer_label::MaintainerLabel,
     &env_key_value::EnvKeyValue,

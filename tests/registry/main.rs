@@ -1,4 +1,4 @@
-//! `pin-digest` and the registry client against real registries on 127.0.0.1: Debian's `docker-registry` seeded
+//! `pin-digest`, `slim-base` and the registry client against real registries on 127.0.0.1: Debian's `docker-registry` seeded
 //! through its HTTP API (plain, and with htpasswd Basic auth behind TLS), and scripted servers for the answers no
 //! real registry gives (429, garbage, silence). Every run uses its own cache directory and Docker configuration;
 //! nothing talks to any other host.
@@ -50,6 +50,11 @@ impl Project {
 
     /// `dfix --select pin-digest` in the project, isolated from the user's cache, Docker login and environment.
     fn dfix(&self, args: &[&str]) -> Command {
+        self.dfix_select("pin-digest", args)
+    }
+
+    /// `dfix --select <select>` in the project, isolated like [`Project::dfix`].
+    fn dfix_select(&self, select: &str, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_dfix"));
         cmd.current_dir(self.dir.path())
             .env("DFIX_CACHE_DIR", self.path("cache"))
@@ -59,7 +64,7 @@ impl Project {
             .env_remove("DFIX_REGISTRY_PASSWORD")
             .env_remove("DFIX_REGISTRY_HOST")
             .env("NO_COLOR", "1")
-            .args(["--select", "pin-digest"])
+            .args(["--select", select])
             .args(args);
         cmd
     }
@@ -497,4 +502,111 @@ fn a_broken_lock_file_is_an_error_and_is_not_used() {
     );
     assert!(out.stderr.contains("hint: fix or delete the lock file"), "{}", out.stderr);
     assert_eq!(project.read("Dockerfile"), "FROM python:3.12\n");
+}
+
+/// `slim-base` asks the registry (here Docker Hub's mirror) whether the slim tag exists: present, it moves; absent,
+/// it does not, with a note. One HEAD request per distinct tag, however many files name it.
+#[test]
+fn slim_base_moves_only_to_a_tag_the_registry_has() {
+    let Some(registry) = Registry::start(Options::default()) else { return };
+    registry.push_index("library/python", "3.12-slim", true);
+    let toml = format!("[registry]\nlock = true\nmirrors = {{ \"docker.io\" = \"{}\" }}\n", registry.addr);
+    let app = "WORKDIR /app\nCOPY . .\nCMD [\"python\", \"main.py\"]\n";
+    let project = Project::new(&format!("FROM python:3.12\n{app}"), Some(toml.as_str()));
+    project.write("other/Dockerfile", &format!("FROM python:3.12\n{app}"));
+    project.write("missing/Dockerfile", &format!("FROM python:3.13\n{app}"));
+    let out = run(project.dfix_select("slim-base", &["--unsafe-fixes", "--apply", "."]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(project.read("Dockerfile"), format!("FROM python:3.12-slim\n{app}"));
+    assert_eq!(project.read("other/Dockerfile"), format!("FROM python:3.12-slim\n{app}"));
+    assert_eq!(project.read("missing/Dockerfile"), format!("FROM python:3.13\n{app}"), "3.13-slim was not pushed");
+    assert!(out.stderr.contains("the registry has no such tag"), "{}", out.stderr);
+    assert!(out.stderr.contains("has no tag `3.13-slim` in `library/python`"), "{}", out.stderr);
+    assert_eq!(registry.manifest_requests("library/python", "3.12-slim"), 1, "one request per distinct tag");
+    assert_eq!(registry.manifest_requests("library/python", "3.13-slim"), 1);
+    assert_eq!(registry.manifest_requests("library/python", "3.12"), 0, "the original is not asked about");
+    // Nothing is pinned, so `lock = true` records nothing.
+    assert!(!project.path("dfix.lock").exists(), "{}", project.read("dfix.lock"));
+}
+
+/// With `pin-digest` in the same run, the new tag is pinned to its own digest, whether the original was pinned
+/// (the full image's digest is replaced) or not; `dfix.lock` records the slim tag's digest, which was pinned.
+#[test]
+fn slim_base_with_pin_digest_pins_the_slim_tag() {
+    let Some(registry) = Registry::start(Options::default()) else { return };
+    let full = registry.push_index("library/python", "3.12", true);
+    let slim = registry.push_index("library/python", "3.12-slim", false);
+    let (node_slim, _) = registry.push_image("library/node", "20-slim", true, "amd64");
+    let toml = format!("[registry]\nlock = true\nmirrors = {{ \"docker.io\" = \"{}\" }}\n", registry.addr);
+    let input = format!("FROM python:3.12@{full} AS app\nCMD [\"python\"]\n");
+    let project = Project::new(&input, Some(toml.as_str()));
+    project.write("node/Dockerfile", "FROM node:20\nCMD [\"node\", \"x.js\"]\n");
+    let out = run(project.dfix_select("slim-base,pin-digest", &["--unsafe-fixes", "--apply", "."]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(project.read("Dockerfile"), format!("FROM python:3.12-slim@{slim} AS app\nCMD [\"python\"]\n"));
+    assert_eq!(project.read("node/Dockerfile"), format!("FROM node:20-slim@{node_slim}\nCMD [\"node\", \"x.js\"]\n"));
+    let lock = project.read("dfix.lock");
+    assert!(lock.contains(&slim) && lock.contains(&node_slim), "{lock}");
+    assert!(!lock.contains(&full), "the full image was never pinned by this run: {lock}");
+}
+
+/// A registry that cannot be reached leaves the table to decide, the fix's message says so and why (shown by
+/// `--format json`), and nothing hangs.
+#[test]
+fn slim_base_without_a_registry_decides_from_the_table() {
+    let closed = harness::free_port();
+    let silent = Scripted::start(|_, _| None);
+    for (mirror, why) in [
+        (format!("127.0.0.1:{closed}"), "connection refused".to_string()),
+        (silent.addr.clone(), "within 2s".to_string()),
+    ] {
+        let toml = format!(
+            "[registry]\ntimeout = \"2s\"\nconnect-timeout = \"2s\"\nmirrors = {{ \"docker.io\" = \"{mirror}\" }}\n"
+        );
+        let project = Project::new("FROM node:20\nCMD [\"node\", \"x.js\"]\n", Some(toml.as_str()));
+        let report = run(project.dfix_select("slim-base", &["--unsafe-fixes", "--format", "json"]));
+        assert!(report.stdout.contains("so the table alone decides"), "{}", report.stdout);
+        assert!(report.stdout.contains(&why), "{why}: {}", report.stdout);
+        let out = run(project.dfix_select("slim-base", &["--unsafe-fixes", "--apply"]));
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert_eq!(project.read("Dockerfile"), "FROM node:20-slim\nCMD [\"node\", \"x.js\"]\n", "{mirror}");
+        assert!(out.took < Duration::from_secs(30), "took {:?}", out.took);
+        if mirror == silent.addr {
+            assert!(silent.requests.load(Ordering::Relaxed) >= 1, "the silent registry was asked");
+        }
+    }
+    // --offline asks nothing: the silent registry sees no new request.
+    let before = silent.requests.load(Ordering::Relaxed);
+    let toml = format!("[registry]\nmirrors = {{ \"docker.io\" = \"{}\" }}\n", silent.addr);
+    let project = Project::new("FROM node:20\nCMD [\"node\", \"x.js\"]\n", Some(toml.as_str()));
+    let out = run(project.dfix_select("slim-base", &["--unsafe-fixes", "--apply", "--offline"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(project.read("Dockerfile"), "FROM node:20-slim\nCMD [\"node\", \"x.js\"]\n");
+    assert_eq!(silent.requests.load(Ordering::Relaxed), before);
+}
+
+/// As a filter, slim-base stays off the network unless `stdin-network = true`: the table decides; with the network,
+/// the registry's answer does (here: no such tag, so nothing changes and a note says why).
+#[test]
+fn slim_base_in_stdin_mode_asks_only_when_configured() {
+    let Some(registry) = Registry::start(Options::default()) else { return };
+    registry.push_index("library/python", "3.12", true);
+    let mirror = format!("mirrors = {{ \"docker.io\" = \"{}\" }}\n", registry.addr);
+    let input = "FROM python:3.12\nCMD [\"python\"]\n";
+    let project = Project::new(input, Some(&format!("[registry]\n{mirror}")));
+    let mut cmd = project.dfix_select("slim-base", &["--unsafe-fixes", "--stdin-filename", "Dockerfile"]);
+    cmd.write_stdin(input);
+    let out = run(cmd);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout, "FROM python:3.12-slim\nCMD [\"python\"]\n");
+    assert_eq!(registry.all_manifest_requests(), 0);
+
+    project.write("dfix.toml", &format!("[registry]\nstdin-network = true\n{mirror}"));
+    let mut cmd = project.dfix_select("slim-base", &["--unsafe-fixes", "--stdin-filename", "Dockerfile"]);
+    cmd.write_stdin(input);
+    let out = run(cmd);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout, input, "the registry has no 3.12-slim");
+    assert!(out.stderr.contains("the registry has no such tag"), "{}", out.stderr);
+    assert_eq!(registry.manifest_requests("library/python", "3.12-slim"), 1);
 }

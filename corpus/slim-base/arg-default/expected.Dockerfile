@@ -1,0 +1,6 @@
+ARG BASE=python:3.12-slim
+FROM ${BASE}
+WORKDIR /app
+COPY . .
+RUN pip install --no-cache-dir -r requirements.txt
+CMD ["python", "main.py"]

@@ -1,0 +1,3 @@
+FROM openjdk:17
+COPY app.jar /app.jar
+CMD ["java", "-jar", "/app.jar"]

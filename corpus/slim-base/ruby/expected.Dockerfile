@@ -1,0 +1,4 @@
+FROM ruby:3.3-slim-bookworm
+WORKDIR /app
+COPY . .
+CMD ["ruby", "app.rb"]

@@ -1,0 +1,6 @@
+FROM python:3.12 AS headers
+RUN true
+
+FROM python:3.12
+COPY --from=headers /usr/include/python3.12 /opt/include
+CMD ["python"]
