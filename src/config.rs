@@ -6,6 +6,7 @@
 //! ignore = ["DL3059"]           # same as --ignore
 //! extend-select = ["apt-no-recommends"]
 //! update-digests = false        # same as --update-digests (pin-digest)
+//! trusted-registries = ["docker.io", "ghcr.io/acme"]   # base images from elsewhere get a note
 //!
 //! [transforms.non-root-user]    # options of one transform
 //! applicability = "safe"        # override its default applicability
@@ -53,6 +54,9 @@ pub struct Config {
     /// Registry access for `pin-digest`: mirrors, insecure hosts, CAs, timeouts, images never pinned.
     #[serde(default)]
     pub registry: crate::registry::RegistryConfig,
+    /// Registries base images may come from (`trusted-registry`); empty: every registry is trusted.
+    #[serde(default)]
+    pub trusted_registries: Vec<String>,
     /// Where the file was read from (not part of the file).
     #[serde(skip)]
     pub path: Option<PathBuf>,
@@ -156,6 +160,14 @@ mod tests {
         let err = Config::from_str("[registry]\nmirror = {}\n", Path::new("dfix.toml")).unwrap_err().to_string();
         assert!(err.contains("mirror"), "{err}");
         assert!(Config::from_str("[registry]\ntimeout = \"soon\"\n", Path::new("dfix.toml")).is_err());
+    }
+
+    #[test]
+    fn parses_trusted_registries() {
+        let c = Config::from_str("trusted-registries = [\"docker.io\", \"ghcr.io/acme\"]\n", Path::new("dfix.toml"))
+            .unwrap();
+        assert_eq!(c.trusted_registries, ["docker.io", "ghcr.io/acme"]);
+        assert!(Config::default().trusted_registries.is_empty());
     }
 
     #[test]

@@ -25,6 +25,7 @@ mod package_cache;
 mod packages;
 pub mod pin_digest;
 mod run_context;
+mod secret_mount;
 
 /// Everything a transform may read.
 pub struct Context<'a> {
@@ -112,6 +113,7 @@ pub static TRANSFORMS: &[&dyn Transform] = &[
     &package_cache::PackageCache,
     &merge_runs::MergeRuns,
     &non_root_user::NonRootUser,
+    &secret_mount::SecretMount,
 ];
 
 /// Find a transform by id or alias (case-insensitive for aliases such as `DL3059`).
