@@ -1,7 +1,8 @@
 //! Runs every fixture pair under `corpus/<transform>/<case>/`: `input.Dockerfile` fixed by that transform alone
 //! must give `expected.Dockerfile`, and fixing `expected.Dockerfile` again must change nothing. Cases under
 //! `corpus/_all/` run the default transform set. An optional `case.toml` holds `unsafe-fixes = true` and a
-//! `config` string (the content of a `dfix.toml`); for `pin-digest`, `digests` (image as written -> digest, as if
+//! `config` string (the content of a `dfix.toml`); `notes`, the notes (findings without an applicable fix) the
+//! case's transforms must leave on the output, each as a piece of its message, in file order; for `pin-digest`, `digests` (image as written -> digest, as if
 //! resolved before fixing), `digest-origin` (`registry`, `lock` or `cache`) and `update-digests`. `DFIX_BLESS=1`
 //! rewrites the expected files.
 
@@ -28,6 +29,8 @@ struct CaseOptions {
     digest_origin: Option<String>,
     #[serde(default)]
     update_digests: bool,
+    #[serde(default)]
+    notes: Option<Vec<String>>,
 }
 
 fn main() {
@@ -111,6 +114,15 @@ fn run_case(group: &str, dir: &Path) -> Result<(), Failed> {
     if input == expected && !outcome.applied.is_empty() {
         return Err("an unchanged case applied fixes".into());
     }
+    if let Some(wanted) = &options.notes {
+        let mut found: Vec<&dfix::fix::Proposal> = outcome.remaining.iter().filter(|p| p.fix.is_none()).collect();
+        found.sort_by_key(|p| p.range.start);
+        let messages: Vec<&str> = found.iter().map(|p| p.message.as_str()).collect();
+        let matches = messages.len() == wanted.len() && messages.iter().zip(wanted).all(|(m, w)| m.contains(w.as_str()));
+        if !matches {
+            return Err(format!("notes differ from case.toml\n--- expected\n{wanted:#?}\n--- actual\n{messages:#?}").into());
+        }
+    }
     let again =
         engine::fix(&expected, &opts).map_err(|errors| format!("expected output does not parse: {errors:?}"))?;
     if again.output != expected {
@@ -155,7 +167,9 @@ fn check_layout(root: &Path) -> Result<(), Failed> {
             let e = std::fs::read(c.join("expected.Dockerfile")).ok();
             i.is_some() && i == e
         };
-        if !cases.iter().any(|c| !unchanged(c)) {
+        // Transforms that only report notes never change a file.
+        let notes_only = t.meta().applicability == Applicability::DisplayOnly;
+        if !notes_only && !cases.iter().any(|c| !unchanged(c)) {
             problems.push(format!("corpus/{id} has no case that changes the input"));
         }
         if !cases.iter().any(unchanged) {

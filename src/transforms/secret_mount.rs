@@ -402,9 +402,17 @@ fn is_reference_to(value: &str, name: &str) -> bool {
     v == format!("${name}") || v == format!("${{{name}}}")
 }
 
-/// Whether `text` expands the variable `name` (`$NAME`, `${NAME}`, `${NAME:-x}`).
+/// Whether `text` expands the variable `name` (`$NAME`, `${NAME}`, `${NAME:-x}`; PowerShell's `$env:NAME` and
+/// cmd's `%NAME%`).
 pub(crate) fn mentions_variable(text: &str, name: &str) -> bool {
     let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    if text.contains(&format!("%{name}%")) {
+        return true;
+    }
+    let windows = format!("$env:{name}");
+    if text.match_indices(&windows).any(|(at, _)| !text[at + windows.len()..].starts_with(ident)) {
+        return true;
+    }
     text.match_indices('$').any(|(at, _)| {
         let rest = &text[at + 1..];
         let (inner, braced) = match rest.strip_prefix('{') {
@@ -530,7 +538,9 @@ fn file_fix(cx: &Context<'_>, copy: &Instruction) -> Result<Option<FileFix>, Str
             let body = file.shell(i).expect("checked");
             let workdir = absolute(file, i, ".");
             body.command_list().iter().all(|c| {
-                let touches = c.args().iter().any(|w| names_path(w.value.as_deref().unwrap_or(&w.raw), &target, workdir.as_deref()));
+                let touches = c.assignments.iter().chain(c.args()).any(|w| {
+                    names_path(w.value.as_deref().unwrap_or(&w.raw), &target, workdir.as_deref()) || w.raw.contains(&target)
+                });
                 !touches || is_removal(c, "rm", &target, workdir.as_deref()) || is_removal(c, "chmod", &target, workdir.as_deref())
             })
         });
