@@ -504,16 +504,28 @@ fn file_fix(cx: &Context<'_>, copy: &Instruction) -> Result<Option<FileFix>, Str
     let end = file.stages()[stage].instructions.end;
     let mut runs = Vec::new();
     let mut deleter = None;
+    // A RUN that cannot be read only matters when a RUN deletes the file after it (the file stays otherwise).
+    let mut unreadable: Option<String> = None;
     for instr in &file.instructions()[copy.index + 1..end] {
         if instr.kind != InstructionKind::Run {
             continue;
         }
-        if instr.is_exec_form() || !instr.heredocs.is_empty() || !run_context::posix_shell(file, instr.index) {
-            return refuse(&format!("the RUN on line {} cannot be rewritten", file.line_col(instr.range.start).0));
+        let line = file.line_col(instr.range.start).0;
+        if unreadable.is_some() {
+            if file.text(instr.range.clone()).contains(name) {
+                deleter = Some(instr.index);
+                break;
+            }
+            continue;
         }
-        let Some(body) = file.shell(instr.index) else { return refuse("a RUN after it cannot be rewritten") };
+        let body = file.shell(instr.index).filter(|_| run_context::posix_shell(file, instr.index));
+        let Some(body) = body else {
+            unreadable = Some(format!("the RUN on line {line} cannot be rewritten"));
+            continue;
+        };
         if body.error_count() > 0 || body.has_split_words() {
-            return refuse(&format!("the body of the RUN on line {} does not parse", file.line_col(instr.range.start).0));
+            unreadable = Some(format!("the body of the RUN on line {line} does not parse"));
+            continue;
         }
         let workdir = absolute(file, instr.index, ".");
         let removes = body.command_list().iter().any(|c| is_removal(c, "rm", &target, workdir.as_deref()));
@@ -526,6 +538,9 @@ fn file_fix(cx: &Context<'_>, copy: &Instruction) -> Result<Option<FileFix>, Str
     let Some(deleter) = deleter else {
         return refuse("no later RUN of its stage deletes it, so it stays in the image (the application may need it)");
     };
+    if let Some(why) = unreadable {
+        return refuse(&why);
+    }
     if run_context::runs_as(file, deleter, cx.knowledge) == RunsAs::NotRoot && !ssh {
         return refuse("the RUN that uses it does not run as root, and a secret mount belongs to root");
     }
