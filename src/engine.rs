@@ -60,6 +60,8 @@ pub struct Applied {
     pub title: String,
     /// 1-based line in the file as it was when the fix was applied.
     pub line: usize,
+    /// What the user must do now that it is applied ([`crate::fix::Fix::follow_up`]).
+    pub follow_up: Option<String>,
 }
 
 /// A transform that misbehaved on this file: its fixes were rolled back.
@@ -164,6 +166,7 @@ fn fix_to_fixed_point(source: &str, options: &Options<'_>) -> Result<Outcome, Ve
                             message: p.message.clone(),
                             title: p.fix.as_ref().map(|f| f.title().to_string()).unwrap_or_default(),
                             line: file.line_col(p.range.start).0,
+                            follow_up: p.fix.as_ref().and_then(|f| f.follow_up()).map(str::to_string),
                         });
                     }
                     file = next;

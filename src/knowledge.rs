@@ -302,8 +302,7 @@ impl Secrets {
             let depth = f.path.matches('/').count() + 1;
             let parts: Vec<&str> = source.rsplit('/').take(depth).collect();
             let tail: Vec<&str> = parts.into_iter().rev().collect();
-            tail.len() == depth
-                && tail.iter().zip(f.path.split('/')).all(|(t, p)| !t.contains('*') && glob_match(p, t))
+            tail.len() == depth && tail.iter().zip(f.path.split('/')).all(|(t, p)| !t.contains('*') && glob_match(p, t))
         })
     }
 
@@ -412,10 +411,7 @@ impl Knowledge {
             KnowledgeError::Invalid { table: "knowledge".into(), message: e.to_string() }
         })?;
         knowledge.images.validate().map_err(|message| KnowledgeError::Invalid { table: "images".into(), message })?;
-        knowledge
-            .secrets
-            .validate()
-            .map_err(|message| KnowledgeError::Invalid { table: "secrets".into(), message })?;
+        knowledge.secrets.validate().map_err(|message| KnowledgeError::Invalid { table: "secrets".into(), message })?;
         Ok(knowledge)
     }
 }
@@ -752,11 +748,14 @@ mod tests {
     #[test]
     fn secret_names_and_formats() {
         let s = &Knowledge::builtin().secrets;
-        for name in ["NPM_TOKEN", "GITHUB_TOKEN", "DB_PASSWORD", "AWS_SECRET_ACCESS_KEY", "STRIPE_API_KEY", "GCP_CREDENTIALS"]
+        for name in
+            ["NPM_TOKEN", "GITHUB_TOKEN", "DB_PASSWORD", "AWS_SECRET_ACCESS_KEY", "STRIPE_API_KEY", "GCP_CREDENTIALS"]
         {
             assert_eq!(s.classify(name), SecretName::Secret, "{name}");
         }
-        for name in ["AWS_ACCESS_KEY_ID", "SSH_PUBLIC_KEY", "APT_KEYRING", "OAUTH_TOKEN_URL", "PASSWORD_FILE", "GPG_KEY"] {
+        for name in
+            ["AWS_ACCESS_KEY_ID", "SSH_PUBLIC_KEY", "APT_KEYRING", "OAUTH_TOKEN_URL", "PASSWORD_FILE", "GPG_KEY"]
+        {
             assert_eq!(s.classify(name), SecretName::No, "{name}");
         }
         assert_eq!(s.classify("PIP_EXTRA_INDEX_URL"), SecretName::CredentialUrl);

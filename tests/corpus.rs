@@ -118,9 +118,12 @@ fn run_case(group: &str, dir: &Path) -> Result<(), Failed> {
         let mut found: Vec<&dfix::fix::Proposal> = outcome.remaining.iter().filter(|p| p.fix.is_none()).collect();
         found.sort_by_key(|p| p.range.start);
         let messages: Vec<&str> = found.iter().map(|p| p.message.as_str()).collect();
-        let matches = messages.len() == wanted.len() && messages.iter().zip(wanted).all(|(m, w)| m.contains(w.as_str()));
+        let matches =
+            messages.len() == wanted.len() && messages.iter().zip(wanted).all(|(m, w)| m.contains(w.as_str()));
         if !matches {
-            return Err(format!("notes differ from case.toml\n--- expected\n{wanted:#?}\n--- actual\n{messages:#?}").into());
+            return Err(
+                format!("notes differ from case.toml\n--- expected\n{wanted:#?}\n--- actual\n{messages:#?}").into()
+            );
         }
     }
     let again =

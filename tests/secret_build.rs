@@ -177,8 +177,10 @@ fn secrets_leave_the_image_once_fixed() {
         assert_ne!(fixed, input, "{}: dfix did not change it", case.name);
         let [message] = messages.as_slice() else { panic!("{}: one fix expected, got {messages:?}", case.name) };
         let options = build_options(message);
-        let (original_tag, fixed_tag) =
-            (format!("dfix-test/secret-{}-{unique}:original", case.name), format!("dfix-test/secret-{}-{unique}:fixed", case.name));
+        let (original_tag, fixed_tag) = (
+            format!("dfix-test/secret-{}-{unique}:original", case.name),
+            format!("dfix-test/secret-{}-{unique}:fixed", case.name),
+        );
         let result = check(&docker, case, &secret, &input, &fixed, &options, &original_tag, &fixed_tag);
         docker.command(&["image", "rm", "--force", &original_tag, &fixed_tag], None, &[]);
         match result {

@@ -64,7 +64,8 @@ fn secret_findings_over_the_shared_corpus() {
     let tally = Mutex::new(Tally::default());
     files.par_iter().for_each(|path| {
         let Ok(input) = std::fs::read_to_string(path) else { return };
-        let options = Options { required: Applicability::Unsafe, ..Options::new(transforms.clone(), &config, knowledge) };
+        let options =
+            Options { required: Applicability::Unsafe, ..Options::new(transforms.clone(), &config, knowledge) };
         let name = path.strip_prefix(&dir).unwrap_or(path).display().to_string();
         let mut t = Tally { files: 1, ..Tally::default() };
         let Ok(found) = engine::propose_once(&input, &options) else { return };
@@ -74,7 +75,8 @@ fn secret_findings_over_the_shared_corpus() {
             let name_in = subject.split(['=', ' ']).next().unwrap_or(subject).trim();
             t.findings.push(format!("{name}:{line}: [{}] {}", p.transform, p.message));
             if NOT_SECRETS.iter().any(|n| n.eq_ignore_ascii_case(name_in)) {
-                t.failures.push(format!("{name}:{line}: [{}] fires on the non-secret {name_in}: {}", p.transform, p.message));
+                t.failures
+                    .push(format!("{name}:{line}: [{}] fires on the non-secret {name_in}: {}", p.transform, p.message));
             }
         }
         let Ok(outcome) = engine::fix(&input, &options) else { return };

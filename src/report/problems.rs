@@ -36,6 +36,18 @@ pub fn notes(path: &Path, text: &str, remaining: &[Proposal]) -> Vec<String> {
         .collect()
 }
 
+/// `path:line: note: <what to do> [transform]` for each applied fix that asks something of the user (the build
+/// command a secret mount needs). `line` is where the fix was, in the file as it was then.
+pub fn follow_ups(path: &Path, applied: &[crate::engine::Applied]) -> Vec<String> {
+    applied
+        .iter()
+        .filter_map(|a| {
+            let text = a.follow_up.as_deref()?;
+            Some(format!("{}:{}: note: {text} [{}]", path.display(), a.line, a.transform))
+        })
+        .collect()
+}
+
 /// A transform misbehaved: its fixes were rolled back, the others were kept.
 pub fn internal_error(path: &Path, error: &InternalError) -> String {
     format!(

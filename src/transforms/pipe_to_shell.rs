@@ -68,15 +68,19 @@ impl Transform for PipeToShell {
                     .filter(|n| n.kind() != "comment")
                     .filter_map(|n| {
                         let r = n.byte_range();
-                        commands.iter().filter(|cmd| r.start <= cmd.range.start && cmd.range.end <= r.end).min_by_key(|cmd| cmd.range.start)
+                        commands
+                            .iter()
+                            .filter(|cmd| r.start <= cmd.range.start && cmd.range.end <= r.end)
+                            .min_by_key(|cmd| cmd.range.start)
                     })
                     .collect();
-                let Some(download) = stages.iter().position(|cmd| {
-                    name(cmd).is_some_and(|n| secrets.downloaders.iter().any(|d| d == n))
-                }) else {
+                let Some(download) =
+                    stages.iter().position(|cmd| name(cmd).is_some_and(|n| secrets.downloaders.iter().any(|d| d == n)))
+                else {
                     continue;
                 };
-                let Some(shell) = stages[download + 1..].iter().find(|cmd| reads_program_from_stdin(cmd, &secrets.shells))
+                let Some(shell) =
+                    stages[download + 1..].iter().find(|cmd| reads_program_from_stdin(cmd, &secrets.shells))
                 else {
                     continue;
                 };

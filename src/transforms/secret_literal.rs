@@ -44,7 +44,8 @@ declare_transform! {
     }
 }
 
-const ROTATE: &str = "it is in the repository and the image history: rotate it, then pass the new one as a build secret";
+const ROTATE: &str =
+    "it is in the repository and the image history: rotate it, then pass the new one as a build secret";
 
 impl Transform for SecretLiteral {
     fn meta(&self) -> &'static TransformMeta {

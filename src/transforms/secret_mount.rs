@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use crate::fix::{Applicability, Edit};
+use crate::fix::{Applicability, Edit, Fix};
 use crate::knowledge::{SecretName, Secrets};
 use crate::syntax::words::{Word, split_whitespace, split_words, unquote};
 use crate::syntax::{Dockerfile, Instruction, InstructionKind, ShellScript};
@@ -118,17 +118,24 @@ impl Transform for SecretMount {
         };
         for (name, decls) in declarations(file, secrets) {
             match variable_fix(cx, &name, &decls, form, add_syntax) {
-                Ok(Some((range, message, title, edits))) => out.fix(range, message, title, edits),
+                Ok(Some((range, message, title, edits, command))) => {
+                    let fix = Fix::new(title, edits, out.default_applicability()).with_follow_up(build_with(&command));
+                    out.propose(range, message).fix = Some(fix);
+                }
                 Ok(None) => {}
                 Err((range, why)) => {
                     out.propose(range, why);
                 }
             }
         }
-        for instr in file.instructions().iter().filter(|i| matches!(i.kind, InstructionKind::Copy | InstructionKind::Add))
+        for instr in
+            file.instructions().iter().filter(|i| matches!(i.kind, InstructionKind::Copy | InstructionKind::Add))
         {
             match file_fix(cx, instr) {
-                Ok(Some((message, title, edits))) => out.fix(instr.range.clone(), message, title, edits),
+                Ok(Some((message, title, edits, command))) => {
+                    let fix = Fix::new(title, edits, out.default_applicability()).with_follow_up(build_with(&command));
+                    out.propose(instr.range.clone(), message).fix = Some(fix);
+                }
                 Ok(None) => {}
                 Err(why) => {
                     out.propose(instr.range.clone(), why);
@@ -223,7 +230,8 @@ fn declared(file: &Dockerfile, instr: &Instruction) -> Vec<(String, Range<usize>
 }
 
 type Refusal = (Range<usize>, String);
-type VariableFix = (Range<usize>, String, String, Vec<Edit>);
+/// The range, message, title and edits of a fix, and the build command it needs.
+type VariableFix = (Range<usize>, String, String, Vec<Edit>, String);
 
 /// The fix for one secret-like name, `None` when it is not a build input, or why it is not fixed.
 fn variable_fix(
@@ -239,7 +247,12 @@ fn variable_fix(
     let range = instrs[first.instr].args.range_to_file(first.word.clone());
     let what = format!("{} {name}", instrs[first.instr].kind.as_str().to_ascii_uppercase());
     let refuse = |range: Range<usize>, why: String| -> Result<Option<VariableFix>, Refusal> {
-        Err((range, format!("`{what}` looks like a build secret, kept in the image history; not moved to a secret mount: {why}")))
+        Err((
+            range,
+            format!(
+                "`{what}` looks like a build secret, kept in the image history; not moved to a secret mount: {why}"
+            ),
+        ))
     };
     // A literal value is not a build input (`secret-literal` reports leaked ones); neither is an ENV built from
     // other text.
@@ -294,7 +307,9 @@ fn variable_fix(
         let text = file.text(instr.range.clone());
         let named = if declaring.contains(&i) {
             // The declaring ENV itself names it; any other pair that does is another use.
-            declared(file, instr).iter().any(|(n, _, v, _)| n != name && v.as_deref().is_some_and(|v| mentions_variable(v, name)))
+            declared(file, instr)
+                .iter()
+                .any(|(n, _, v, _)| n != name && v.as_deref().is_some_and(|v| mentions_variable(v, name)))
         } else {
             mentions_variable(text, name)
         };
@@ -360,9 +375,15 @@ fn variable_fix(
     let mut edits = Vec::new();
     for d in decls {
         let instr = &instrs[d.instr];
-        if d.kind == InstructionKind::Arg && instr.stage.is_none() && instrs.iter().any(|i| {
-            i.kind == InstructionKind::Arg && i.stage.is_some() && declared(file, i).iter().any(|(n, ..)| n == name) && !declaring.contains(&i.index)
-        }) {
+        if d.kind == InstructionKind::Arg
+            && instr.stage.is_none()
+            && instrs.iter().any(|i| {
+                i.kind == InstructionKind::Arg
+                    && i.stage.is_some()
+                    && declared(file, i).iter().any(|(n, ..)| n == name)
+                    && !declaring.contains(&i.index)
+            })
+        {
             continue;
         }
         edits.push(remove_declaration(file, instr, d).ok_or_else(|| {
@@ -393,7 +414,7 @@ fn variable_fix(
         if runs.len() == 1 { "" } else { "s" },
         if decls.iter().any(|d| d.kind == InstructionKind::Env) { "ARG and ENV" } else { "ARG" }
     );
-    Ok(Some((range, message, title, edits)))
+    Ok(Some((range, message, title, edits, command)))
 }
 
 /// Whether `value` is exactly `$name` or `${name}` (quotes allowed).
@@ -439,7 +460,10 @@ fn runs_reader(file: &Dockerfile, instr: &Instruction, readers: &[&str]) -> bool
         return split_whitespace(instr.args.as_str()).iter().any(|w| readers.contains(&basename(&w.raw)));
     };
     body.command_list().iter().any(|cmd| {
-        cmd.words.get(cmd.unwrapped_start()).and_then(|w| w.value.as_deref()).is_some_and(|n| readers.contains(&basename(n)))
+        cmd.words
+            .get(cmd.unwrapped_start())
+            .and_then(|w| w.value.as_deref())
+            .is_some_and(|n| readers.contains(&basename(n)))
     })
 }
 
@@ -463,7 +487,8 @@ fn remove_declaration(file: &Dockerfile, instr: &Instruction, d: &Decl) -> Optio
     instr.args.is_contiguous_range(range.clone()).then(|| Edit::deletion(instr.args.range_to_file(range)))
 }
 
-type FileFix = (String, String, Vec<Edit>);
+/// The message, title and edits of a fix, and the build command it needs.
+type FileFix = (String, String, Vec<Edit>, String);
 
 /// The fix for a COPY or ADD of a credential file: `None` when it copies none, or why it is not fixed.
 fn file_fix(cx: &Context<'_>, copy: &Instruction) -> Result<Option<FileFix>, String> {
@@ -480,7 +505,11 @@ fn file_fix(cx: &Context<'_>, copy: &Instruction) -> Result<Option<FileFix>, Str
     let Some(kind) = secrets.credential_file(source) else { return Ok(None) };
     let ssh = kind.kind.as_deref() == Some("ssh");
     let keyword = copy.kind.as_str().to_ascii_uppercase();
-    let refuse = |why: &str| Err(format!("{keyword} of the credential file `{source}` puts it in a layer; not moved to a secret mount: {why}"));
+    let refuse = |why: &str| {
+        Err(format!(
+            "{keyword} of the credential file `{source}` puts it in a layer; not moved to a secret mount: {why}"
+        ))
+    };
     if source.contains(['$', '*', '?', '[']) || dest.contains('$') {
         return refuse("the paths use variables or wildcards");
     }
@@ -554,9 +583,12 @@ fn file_fix(cx: &Context<'_>, copy: &Instruction) -> Result<Option<FileFix>, Str
             let workdir = absolute(file, i, ".");
             body.command_list().iter().all(|c| {
                 let touches = c.assignments.iter().chain(c.args()).any(|w| {
-                    names_path(w.value.as_deref().unwrap_or(&w.raw), &target, workdir.as_deref()) || w.raw.contains(&target)
+                    names_path(w.value.as_deref().unwrap_or(&w.raw), &target, workdir.as_deref())
+                        || w.raw.contains(&target)
                 });
-                !touches || is_removal(c, "rm", &target, workdir.as_deref()) || is_removal(c, "chmod", &target, workdir.as_deref())
+                !touches
+                    || is_removal(c, "rm", &target, workdir.as_deref())
+                    || is_removal(c, "chmod", &target, workdir.as_deref())
             })
         });
     let mut mounted = 0;
@@ -602,7 +634,10 @@ fn file_fix(cx: &Context<'_>, copy: &Instruction) -> Result<Option<FileFix>, Str
             edits.push(Edit::deletion(range));
         }
         let uses_agent = body.command_list().iter().any(|c| {
-            c.words.get(c.unwrapped_start()).and_then(|w| w.value.as_deref()).is_some_and(|n| ssh_commands.contains(&basename(n)))
+            c.words
+                .get(c.unwrapped_start())
+                .and_then(|w| w.value.as_deref())
+                .is_some_and(|n| ssh_commands.contains(&basename(n)))
         });
         let flag = if agent {
             if !uses_agent {
@@ -628,7 +663,12 @@ fn file_fix(cx: &Context<'_>, copy: &Instruction) -> Result<Option<FileFix>, Str
     } else {
         format!("Mount `{source}` as a secret at {target} in {mounted} RUN instruction(s) instead of copying it")
     };
-    Ok(Some((message, title, edits)))
+    Ok(Some((message, title, edits, command)))
+}
+
+/// The follow-up of a fix: the build command it needs.
+fn build_with(command: &str) -> String {
+    format!("build with `{command}` from now on (the README shows the Compose and GitHub Actions equivalents)")
 }
 
 /// A secret id for a file: its path without leading dots, other characters than letters and digits as `_`.
@@ -759,7 +799,10 @@ fn is_removal(cmd: &crate::syntax::Command, program: &str, target: &str, workdir
 /// first). `None` when it is not a simple link of a top-level `&&` list or a statement of its own.
 fn remove_command(script: &ShellScript, cmd: &crate::syntax::Command) -> Option<Range<usize>> {
     let statements = script.statements();
-    let (si, st) = statements.iter().enumerate().find(|(_, s)| s.range.start <= cmd.range.start && cmd.range.end <= s.range.end)?;
+    let (si, st) = statements
+        .iter()
+        .enumerate()
+        .find(|(_, s)| s.range.start <= cmd.range.start && cmd.range.end <= s.range.end)?;
     let k = st.pipelines.iter().position(|p| *p == cmd.range)?;
     if st.operators.iter().any(|o| *o != crate::syntax::shell::AndOr::And) {
         return None;
@@ -784,7 +827,12 @@ mod tests {
 
     #[test]
     fn syntax_versions_with_env_secrets() {
-        for yes in ["docker/dockerfile:1", "docker/dockerfile:1.10", "docker/dockerfile:1.12-labs", "docker.io/docker/dockerfile:1@sha256:ab"] {
+        for yes in [
+            "docker/dockerfile:1",
+            "docker/dockerfile:1.10",
+            "docker/dockerfile:1.12-labs",
+            "docker.io/docker/dockerfile:1@sha256:ab",
+        ] {
             assert!(supports_env(yes), "{yes}");
         }
         for no in ["docker/dockerfile:1.4", "docker/dockerfile:1.9.0", "example.com/frontend:1", "docker/dockerfile"] {
@@ -801,7 +849,9 @@ mod tests {
         assert_eq!(normalize("/app/./x//y/../z"), "/app/x/z");
         assert_eq!(secret_id(".aws/credentials"), "aws_credentials");
         assert_eq!(secret_id("./.npmrc"), "npmrc");
-        let f = Dockerfile::parse("FROM scratch AS a\nWORKDIR /app\nWORKDIR src\nFROM a\nCOPY x y\nFROM debian\nCOPY x y\n");
+        let f = Dockerfile::parse(
+            "FROM scratch AS a\nWORKDIR /app\nWORKDIR src\nFROM a\nCOPY x y\nFROM debian\nCOPY x y\n",
+        );
         assert_eq!(absolute(&f, 4, ".npmrc").as_deref(), Some("/app/src/.npmrc"));
         assert_eq!(absolute(&f, 6, ".npmrc"), None);
         assert_eq!(absolute(&f, 6, "/root/.npmrc").as_deref(), Some("/root/.npmrc"));

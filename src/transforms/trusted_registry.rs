@@ -57,11 +57,7 @@ impl Transform for TrustedRegistry {
             }
             out.propose(
                 stage.image_range.clone(),
-                format!(
-                    "`{}` comes from {}, which is not in trusted-registries",
-                    stage.image,
-                    registry_of(image)
-                ),
+                format!("`{}` comes from {}, which is not in trusted-registries", stage.image, registry_of(image)),
             );
         }
     }
