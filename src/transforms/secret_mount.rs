@@ -18,7 +18,7 @@ declare_transform! {
     /// Finds build secrets and moves them into BuildKit secret mounts:
     /// - an `ARG` (without a default) or an `ENV` taken from one (`ENV NPM_TOKEN=$NPM_TOKEN`) whose name is
     ///   secret-like (`*_TOKEN`, `*_PASSWORD`, `*_SECRET`, `*_API_KEY`, `AWS_SECRET_ACCESS_KEY`, `*_CREDENTIALS`,
-    ///   `PIP_INDEX_URL`, ...; not `*_KEY_ID`, `*PUBLIC_KEY*`, `*KEYRING*`, `*_TOKEN_URL`, `*_FILE`) and that only RUN
+    ///   `PIP_INDEX_URL`, ...; not `*_KEY_ID`, `*PUBLIC*`, `*KEYRING*`, `*_TOKEN_URL`, `*_FILE`) and that only RUN
     ///   instructions use: each RUN that names it, or runs a command known to read it from the environment (`npm`
     ///   for `NPM_TOKEN`, `pip` for `PIP_INDEX_URL`), gets `--mount=type=secret,id=<name>,env=<NAME>` (or, where the
     ///   `env=` option is not available, the file form: `--mount=type=secret,id=<name>` and
