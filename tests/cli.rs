@@ -667,7 +667,10 @@ fn secret_mount_names_the_build_command_and_notes_can_be_ignored() {
     );
 
     // Without --unsafe-fixes the fix is held back, and the notes are still shown unless ignored.
-    let dir = tree(&[("Dockerfile", dockerfile), ("dfix.toml", "ignore = [\"latest-base\", \"admin-port\", \"package-cache\"]\n")]);
+    let dir = tree(&[
+        ("Dockerfile", dockerfile),
+        ("dfix.toml", "ignore = [\"latest-base\", \"admin-port\", \"package-cache\"]\n"),
+    ]);
     let out = dfix(dir.path()).args(["--apply", "Dockerfile"]).output().unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(!stderr.contains("[latest-base]") && !stderr.contains("[admin-port]"), "{stderr}");
