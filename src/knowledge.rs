@@ -223,9 +223,9 @@ pub struct Secrets {
     pub admin_packages: Vec<String>,
     pub downloaders: Vec<String>,
     pub shells: Vec<String>,
-    /// The token formats, compiled on first use.
+    /// The token formats, compiled on first use: one set to tell whether any matches, and each one.
     #[serde(skip)]
-    compiled: std::sync::OnceLock<Vec<(String, regex::Regex)>>,
+    compiled: std::sync::OnceLock<(regex::RegexSet, Vec<(String, regex::Regex)>)>,
 }
 
 /// Commands that read secrets named by `names` from the environment.
@@ -307,12 +307,23 @@ impl Secrets {
 
     /// The known token formats found in `text`: (format name, matched range).
     pub fn tokens_in(&self, text: &str) -> Vec<(&str, std::ops::Range<usize>)> {
-        let compiled = self.compiled.get_or_init(|| {
-            self.token_formats
+        let (set, compiled) = self.compiled.get_or_init(|| {
+            // Validated when the table was loaded.
+            let valid: Vec<&TokenFormat> =
+                self.token_formats.iter().filter(|f| regex::Regex::new(&f.pattern).is_ok()).collect();
+            let set = regex::RegexSet::new(valid.iter().map(|f| &f.pattern)).expect("each pattern compiles");
+            let each = valid
                 .iter()
-                .filter_map(|f| Some((f.name.clone(), regex::Regex::new(&f.pattern).ok()?)))
-                .collect()
+                .map(|f| (f.name.clone(), regex::Regex::new(&f.pattern).expect("checked")))
+                .collect();
+            (set, each)
         });
+        // Most text holds no token: one pass over it for all formats.
+        let hits = set.matches(text);
+        if !hits.matched_any() {
+            return Vec::new();
+        }
+        let compiled: Vec<&(String, regex::Regex)> = hits.iter().map(|i| &compiled[i]).collect();
         let mut out: Vec<(&str, std::ops::Range<usize>)> = Vec::new();
         for (name, re) in compiled {
             for m in re.find_iter(text) {

@@ -46,18 +46,21 @@ declare_transform! {
     ///
     /// ## Example
     /// ```dockerfile
+    /// # syntax=docker/dockerfile:1
     /// FROM node:20
     /// ARG NPM_TOKEN
     /// COPY package.json package-lock.json ./
     /// RUN npm ci
     /// ```
-    /// Becomes (with `# syntax=docker/dockerfile:1` or `form = "env"`):
+    /// Becomes:
     /// ```dockerfile
+    /// # syntax=docker/dockerfile:1
     /// FROM node:20
     /// COPY package.json package-lock.json ./
     /// RUN --mount=type=secret,id=npm_token,env=NPM_TOKEN npm ci
     /// ```
-    /// Build it with `docker build --secret id=npm_token,env=NPM_TOKEN .`.
+    /// Build it with `docker build --secret id=npm_token,env=NPM_TOKEN .`. Without the `# syntax=` line, the RUN
+    /// becomes `RUN --mount=type=secret,id=npm_token export NPM_TOKEN="$(cat /run/secrets/npm_token)" && npm ci`.
     ///
     /// ## Fix safety
     /// Unsafe: the build command changes (`--secret` instead of `--build-arg`), and a script or program that reads
