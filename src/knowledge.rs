@@ -271,9 +271,11 @@ pub enum SecretName {
 }
 
 impl Secrets {
-    /// Whether an ARG or ENV name holds a secret.
+    /// Whether an ARG or ENV name holds a secret. A pattern `*_WORD` also matches the name `WORD` (the name is
+    /// tried with a `_` before it too).
     pub fn classify(&self, name: &str) -> SecretName {
-        let any = |patterns: &[String]| patterns.iter().any(|p| glob_match(p, name));
+        let prefixed = format!("_{name}");
+        let any = |patterns: &[String]| patterns.iter().any(|p| glob_match(p, name) || glob_match(p, &prefixed));
         if any(&self.non_secret_names) {
             SecretName::No
         } else if any(&self.credential_url_names) {
@@ -312,10 +314,8 @@ impl Secrets {
             let valid: Vec<&TokenFormat> =
                 self.token_formats.iter().filter(|f| regex::Regex::new(&f.pattern).is_ok()).collect();
             let set = regex::RegexSet::new(valid.iter().map(|f| &f.pattern)).expect("each pattern compiles");
-            let each = valid
-                .iter()
-                .map(|f| (f.name.clone(), regex::Regex::new(&f.pattern).expect("checked")))
-                .collect();
+            let each =
+                valid.iter().map(|f| (f.name.clone(), regex::Regex::new(&f.pattern).expect("checked"))).collect();
             (set, each)
         });
         // Most text holds no token: one pass over it for all formats.
@@ -784,6 +784,9 @@ mod tests {
         for name in
             ["NPM_TOKEN", "GITHUB_TOKEN", "DB_PASSWORD", "AWS_SECRET_ACCESS_KEY", "STRIPE_API_KEY", "GCP_CREDENTIALS"]
         {
+            assert_eq!(s.classify(name), SecretName::Secret, "{name}");
+        }
+        for name in ["SECRET_KEY_BASE", "TOKEN", "PASSWORD", "CLIENT_SECRET_VALUE"] {
             assert_eq!(s.classify(name), SecretName::Secret, "{name}");
         }
         for name in

@@ -70,7 +70,9 @@ impl Docker {
 
     /// `docker build` in `dir` (the context, holding `Dockerfile`) with `extra` options; the error is its output.
     fn build(&self, dir: &Path, tag: &str, extra: &[String], env: &[(&str, &str)]) -> Result<(), String> {
-        let mut args: Vec<&str> = vec!["build", "--network", "host", "--progress", "plain", "-t", tag];
+        // A secret is not part of BuildKit's cache key: without --no-cache, a RUN built in an earlier test run
+        // with another secret would be reused.
+        let mut args: Vec<&str> = vec!["build", "--no-cache", "--network", "host", "--progress", "plain", "-t", tag];
         args.extend(extra.iter().map(String::as_str));
         args.push(".");
         let out = self.command(&args, Some(dir), env);
