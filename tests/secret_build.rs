@@ -1,4 +1,5 @@
-//! Real BuildKit builds for `secret-mount`: the `corpus/secret-mount/build-*` fixtures (Debian bookworm based) are
+//! Real BuildKit builds for `secret-mount`: the `corpus/secret-mount/build-*` fixtures (Debian bookworm based; one
+//! runs its RUN as another user than root) are
 //! built as written, with the secret passed the old way (a build argument, or a file in the build context), and
 //! after dfix's fix, with the `docker build` command its message names. The original leaves the secret in the image
 //! (in `docker history --no-trunc` or in a layer of `docker save`); the fixed image builds, its RUN still sees the
@@ -159,6 +160,12 @@ fn secrets_leave_the_image_once_fixed() {
     let cases = [
         Case {
             name: "build-arg-token",
+            original: |secret| vec!["--build-arg".into(), format!("BUILD_TOKEN={secret}")],
+            variable: Some("BUILD_TOKEN"),
+            file: None,
+        },
+        Case {
+            name: "build-arg-token-as-another-user",
             original: |secret| vec!["--build-arg".into(), format!("BUILD_TOKEN={secret}")],
             variable: Some("BUILD_TOKEN"),
             file: None,

@@ -6,7 +6,7 @@ use crate::syntax::{Instruction, InstructionKind};
 use crate::transforms::Context;
 use crate::transforms::edits::{flags_edit, has_comment_in, instruction_lines};
 use crate::transforms::packages::basename;
-use crate::transforms::run_context::{self, RunsAs};
+use crate::transforms::run_context;
 
 use super::paths::{Removal, absolute, is_removal, names_path, removal, remove_command};
 
@@ -87,14 +87,11 @@ pub(super) fn file_fix(cx: &Context<'_>, copy: &Instruction) -> Result<Option<Fi
             break;
         }
     }
-    let Some(deleter) = deleter else {
+    if deleter.is_none() {
         return refuse("no later RUN of its stage deletes it, so it stays in the image (the application may need it)");
-    };
+    }
     if let Some(why) = unreadable {
         return refuse(&why);
-    }
-    if run_context::runs_as(file, deleter, cx.knowledge) == RunsAs::NotRoot && !ssh {
-        return refuse("the RUN that uses it does not run as root, and a secret mount belongs to root");
     }
     let id = secret_id(source);
     let mut edits = vec![Edit::deletion(instruction_lines(file, copy))];
@@ -169,6 +166,12 @@ pub(super) fn file_fix(cx: &Context<'_>, copy: &Instruction) -> Result<Option<Fi
             "--mount=type=ssh".to_string()
         } else {
             format!("--mount=type=secret,id={id},target={target}")
+        };
+        // Mounts belong to root and only root may use them, unless the RUN runs as another user.
+        let flag = match (super::may_run_as_other_user(cx, i), agent) {
+            (false, _) => flag,
+            (true, true) => format!("{flag},mode=0666"),
+            (true, false) => format!("{flag},mode=0444"),
         };
         edits.push(flags_edit(file, instr, &[flag]));
         mounted += 1;

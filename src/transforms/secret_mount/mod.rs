@@ -66,7 +66,8 @@ declare_transform! {
     /// Unsafe: the build command changes (`--secret` instead of `--build-arg`), and a script or program that reads
     /// the variable from the environment without the RUN naming it (and that the `env-readers` table does not
     /// know) no longer sees it. The file form exports the value before the body; a secret that is not passed gives
-    /// an empty value, as an unset ARG did.
+    /// an empty value, as an unset ARG did. A RUN that runs as another user than root gets `mode=0444` on its secret
+    /// mounts (`mode=0666` on the SSH agent's socket), since mounts belong to root.
     ///
     /// ## Knowledge
     /// `transforms/secrets.toml`: `secret-names`, `non-secret-names`, `credential-url-names`, `env-readers`,
@@ -179,6 +180,16 @@ fn supports_env(syntax: &str) -> bool {
             _ => false,
         },
         (None, _) => false,
+    }
+}
+
+/// Whether instruction `index` may run as a user other than root: a USER in effect that is not root, or a base
+/// image known to run as another user.
+fn may_run_as_other_user(cx: &Context<'_>, index: usize) -> bool {
+    match crate::transforms::run_context::runs_as(cx.file, index, cx.knowledge) {
+        crate::transforms::run_context::RunsAs::Root => false,
+        crate::transforms::run_context::RunsAs::NotRoot => true,
+        crate::transforms::run_context::RunsAs::Unknown => cx.file.user_instruction(index).is_some(),
     }
 }
 

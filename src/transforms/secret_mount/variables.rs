@@ -228,7 +228,9 @@ pub(super) fn variable_fix(
         match form {
             Form::Env => edits.push(flags_edit(file, instr, &[format!("--mount=type=secret,id={id},env={name}")])),
             Form::File => {
-                edits.push(flags_edit(file, instr, &[format!("--mount=type=secret,id={id}")]));
+                // The file belongs to root and only root may read it, unless the RUN runs as another user.
+                let mode = if super::may_run_as_other_user(cx, i) { ",mode=0444" } else { "" };
+                edits.push(flags_edit(file, instr, &[format!("--mount=type=secret,id={id}{mode}")]));
                 let body = instr.args.to_file(0);
                 edits.push(Edit::insertion(format!("export {name}=\"$(cat /run/secrets/{id})\" && "), body));
             }
