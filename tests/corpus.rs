@@ -1,10 +1,13 @@
 //! Runs every fixture pair under `corpus/<transform>/<case>/`: `input.Dockerfile` fixed by that transform alone
 //! must give `expected.Dockerfile`, and fixing `expected.Dockerfile` again must change nothing. Cases under
-//! `corpus/_all/` run the default transform set. An optional `case.toml` holds `unsafe-fixes = true` and a
-//! `config` string (the content of a `dfix.toml`); `notes`, the notes (findings without an applicable fix) the
-//! case's transforms must leave on the output, each as a piece of its message, in file order; for `pin-digest`, `digests` (image as written -> digest, as if
-//! resolved before fixing), `digest-origin` (`registry`, `lock` or `cache`) and `update-digests`. `DFIX_BLESS=1`
-//! rewrites the expected files.
+//! `corpus/_all/` and the other directories starting with `_` (such as `corpus/_suppressions/`) run the default
+//! transform set. An optional `case.toml` holds `unsafe-fixes = true` and a `config` string (the content of a
+//! `dfix.toml`); for `pin-digest`, `digests` (image as written -> digest, as if resolved before fixing),
+//! `digest-origin` (`registry`, `lock` or `cache`) and `update-digests`; for suppression comments,
+//! `warn-unused-ignores = true` and `notes`, the suppression notes expected on the output, each as
+//! `"line:col: message"` (when `notes` is absent, there must be none); `findings`, the notes (findings without an
+//! applicable fix) the case's transforms must leave on the output, each as a piece of its message, in file order.
+//! `DFIX_BLESS=1` rewrites the expected files.
 
 use std::path::{Path, PathBuf};
 
@@ -30,7 +33,11 @@ struct CaseOptions {
     #[serde(default)]
     update_digests: bool,
     #[serde(default)]
-    notes: Option<Vec<String>>,
+    warn_unused_ignores: bool,
+    #[serde(default)]
+    notes: Vec<String>,
+    #[serde(default)]
+    findings: Option<Vec<String>>,
 }
 
 fn main() {
@@ -62,7 +69,7 @@ fn dirs(path: &Path) -> Vec<PathBuf> {
 }
 
 fn transforms_for(group: &str) -> Result<Vec<&'static dyn Transform>, Failed> {
-    if group == "_all" {
+    if group.starts_with('_') {
         return Ok(TRANSFORMS.iter().copied().filter(|t| t.meta().default_enabled).collect());
     }
     TRANSFORMS
@@ -94,6 +101,7 @@ fn run_case(group: &str, dir: &Path) -> Result<(), Failed> {
         required: if options.unsafe_fixes { Applicability::Unsafe } else { Applicability::Safe },
         max_passes: 10,
         digests: digests.as_ref(),
+        warn_unused_ignores: options.warn_unused_ignores,
         ..Options::new(transforms, &config, &knowledge)
     };
     let outcome = engine::fix(&input, &opts).map_err(|errors| format!("input does not parse: {errors:?}"))?;
@@ -111,19 +119,35 @@ fn run_case(group: &str, dir: &Path) -> Result<(), Failed> {
         )
         .into());
     }
+    let notes: Vec<String> = outcome
+        .suppression_notes
+        .iter()
+        .map(|n| {
+            let before = &outcome.output[..n.range.start];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            format!("{line}:{column}: {}", n.message)
+        })
+        .collect();
+    if notes != options.notes {
+        return Err(
+            format!("suppression notes differ\n--- expected\n{:#?}\n--- actual\n{notes:#?}", options.notes).into()
+        );
+    }
     if input == expected && !outcome.applied.is_empty() {
         return Err("an unchanged case applied fixes".into());
     }
-    if let Some(wanted) = &options.notes {
+    if let Some(wanted) = &options.findings {
         let mut found: Vec<&dfix::fix::Proposal> = outcome.remaining.iter().filter(|p| p.fix.is_none()).collect();
         found.sort_by_key(|p| p.range.start);
         let messages: Vec<&str> = found.iter().map(|p| p.message.as_str()).collect();
         let matches =
             messages.len() == wanted.len() && messages.iter().zip(wanted).all(|(m, w)| m.contains(w.as_str()));
         if !matches {
-            return Err(
-                format!("notes differ from case.toml\n--- expected\n{wanted:#?}\n--- actual\n{messages:#?}").into()
-            );
+            return Err(format!(
+                "findings differ from case.toml\n--- expected\n{wanted:#?}\n--- actual\n{messages:#?}"
+            )
+            .into());
         }
     }
     let again =

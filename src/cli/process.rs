@@ -69,6 +69,7 @@ pub fn fix_source(path: &Path, source: &Source, settings: &Settings, digests: Op
         errors: outcome.internal_errors.iter().map(|e| problems::internal_error(path, e)).collect(),
         notes: problems::follow_ups(path, &outcome.applied)
             .into_iter()
+            .chain(problems::suppression_notes(path, &outcome.output, &outcome.suppression_notes))
             .chain(problems::notes(path, &outcome.output, &outcome.remaining))
             .collect(),
     }

@@ -109,6 +109,14 @@ impl Transform for SecretMount {
         &Self::META
     }
 
+    fn check_option(&self, key: &str, value: &toml::Value) -> Result<(), String> {
+        match key {
+            "form" if matches!(value.as_str(), Some("env" | "file")) => Ok(()),
+            "form" => Err("must be \"env\" or \"file\"".to_string()),
+            _ => Err(format!("is not an option of {ID} (it has `form` and `applicability`)")),
+        }
+    }
+
     fn run(&self, cx: &Context<'_>, out: &mut Proposals) {
         let file = cx.file;
         let secrets = &cx.knowledge.secrets;
