@@ -40,7 +40,7 @@ pub fn follow_ups(path: &Path, applied: &[crate::engine::Applied]) -> Vec<String
     applied
         .iter()
         .filter_map(|a| {
-            let text = a.follow_up.as_deref()?;
+            let text = a.fix.follow_up()?;
             Some(format!("{}:{}: note: {text} [{}]", path.display(), a.line, a.transform))
         })
         .collect()
