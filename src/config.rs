@@ -6,6 +6,7 @@
 //! ignore = ["DL3059"]           # same as --ignore
 //! extend-select = ["apt-no-recommends"]
 //! update-digests = false        # same as --update-digests (pin-digest)
+//! trusted-registries = ["docker.io", "ghcr.io/acme"]   # base images from elsewhere get a note
 //!
 //! [transforms.non-root-user]    # options of one transform
 //! applicability = "safe"        # override its default applicability
@@ -249,6 +250,14 @@ mod tests {
     /// The message for `text`, which must be refused.
     fn refused(text: &str) -> String {
         Config::from_str(text, Path::new("d/dfix.toml")).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn parses_trusted_registries() {
+        let c = Config::from_str("trusted-registries = [\"docker.io\", \"ghcr.io/acme\"]\n", Path::new("dfix.toml"))
+            .unwrap();
+        assert_eq!(c.trusted_registries, ["docker.io", "ghcr.io/acme"]);
+        assert!(Config::default().trusted_registries.is_empty());
     }
 
     #[test]

@@ -81,12 +81,24 @@ pub struct Fix {
     title: String,
     edits: Vec<Edit>,
     applicability: Applicability,
+    /// What the user must do once the fix is applied (such as the build command it needs), shown with it.
+    follow_up: Option<String>,
 }
 
 impl Fix {
     pub fn new(title: impl Into<String>, mut edits: Vec<Edit>, applicability: Applicability) -> Self {
         edits.sort_by_key(|e| (e.start(), e.end()));
-        Self { title: title.into(), edits, applicability }
+        Self { title: title.into(), edits, applicability, follow_up: None }
+    }
+
+    /// Say what the user must do once the fix is applied (shown when it is).
+    pub fn with_follow_up(mut self, text: impl Into<String>) -> Self {
+        self.follow_up = Some(text.into());
+        self
+    }
+
+    pub fn follow_up(&self) -> Option<&str> {
+        self.follow_up.as_deref()
     }
 
     pub fn safe(title: impl Into<String>, edits: Vec<Edit>) -> Self {

@@ -16,6 +16,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("files", include_str!("../transforms/files.toml")),
     ("shell", include_str!("../transforms/shell.toml")),
     ("images", include_str!("../transforms/images.toml")),
+    ("secrets", include_str!("../transforms/secrets.toml")),
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -25,6 +26,7 @@ pub struct Knowledge {
     pub files: Files,
     pub shell: Shell,
     pub images: Images,
+    pub secrets: Secrets,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -199,11 +201,183 @@ pub struct Shell {
     pub sudo_env_independent: Vec<String>,
 }
 
+/// `transforms/secrets.toml`: secret-like names, credential files, token formats, admin ports, download pipes.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Secrets {
+    pub secret_names: Vec<String>,
+    /// Win over `secret_names`.
+    pub non_secret_names: Vec<String>,
+    /// Secret when passed to the build or when the value holds credentials.
+    pub credential_url_names: Vec<String>,
+    #[serde(default)]
+    pub env_readers: Vec<EnvReader>,
+    #[serde(default)]
+    pub credential_files: Vec<CredentialFile>,
+    pub ssh_commands: Vec<String>,
+    #[serde(default)]
+    pub token_formats: Vec<TokenFormat>,
+    pub high_entropy: HighEntropy,
+    /// Port -> the service it is known for.
+    pub admin_ports: BTreeMap<String, String>,
+    pub admin_packages: Vec<String>,
+    pub downloaders: Vec<String>,
+    pub shells: Vec<String>,
+    /// The token formats, compiled on first use: one set to tell whether any matches, and each one.
+    #[serde(skip)]
+    compiled: std::sync::OnceLock<(regex::RegexSet, Vec<(String, regex::Regex)>)>,
+}
+
+/// Commands that read secrets named by `names` from the environment.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct EnvReader {
+    pub names: Vec<String>,
+    pub commands: Vec<String>,
+}
+
+/// A credential file by the end of its path; `kind = "ssh"` for SSH keys.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct CredentialFile {
+    pub path: String,
+    #[serde(default)]
+    pub kind: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct TokenFormat {
+    pub name: String,
+    pub pattern: String,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct HighEntropy {
+    pub min_length: usize,
+    pub min_bits: f64,
+}
+
+/// How a name is classified by [`Secrets::classify`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretName {
+    /// Not a secret.
+    No,
+    /// Always a secret.
+    Secret,
+    /// A secret when passed to the build or when its value holds credentials (`PIP_INDEX_URL`).
+    CredentialUrl,
+}
+
+impl Secrets {
+    /// Whether an ARG or ENV name holds a secret. A pattern `*_WORD` also matches the name `WORD` (the name is
+    /// tried with a `_` before it too).
+    pub fn classify(&self, name: &str) -> SecretName {
+        let prefixed = format!("_{name}");
+        let any = |patterns: &[String]| patterns.iter().any(|p| glob_match(p, name) || glob_match(p, &prefixed));
+        if any(&self.non_secret_names) {
+            SecretName::No
+        } else if any(&self.credential_url_names) {
+            SecretName::CredentialUrl
+        } else if any(&self.secret_names) {
+            SecretName::Secret
+        } else {
+            SecretName::No
+        }
+    }
+
+    /// The credential file a COPY source names, if any.
+    pub fn credential_file(&self, source: &str) -> Option<&CredentialFile> {
+        let source = source.trim_end_matches('/');
+        self.credential_files.iter().find(|f| {
+            let depth = f.path.matches('/').count() + 1;
+            let parts: Vec<&str> = source.rsplit('/').take(depth).collect();
+            let tail: Vec<&str> = parts.into_iter().rev().collect();
+            tail.len() == depth && tail.iter().zip(f.path.split('/')).all(|(t, p)| !t.contains('*') && glob_match(p, t))
+        })
+    }
+
+    /// Commands that read `name` from the environment.
+    pub fn env_readers(&self, name: &str) -> Vec<&str> {
+        self.env_readers
+            .iter()
+            .filter(|r| r.names.iter().any(|p| glob_match(p, name)))
+            .flat_map(|r| r.commands.iter().map(String::as_str))
+            .collect()
+    }
+
+    /// The known token formats found in `text`: (format name, matched range).
+    pub fn tokens_in(&self, text: &str) -> Vec<(&str, std::ops::Range<usize>)> {
+        let (set, compiled) = self.compiled.get_or_init(|| {
+            // Validated when the table was loaded.
+            let valid: Vec<&TokenFormat> =
+                self.token_formats.iter().filter(|f| regex::Regex::new(&f.pattern).is_ok()).collect();
+            let set = regex::RegexSet::new(valid.iter().map(|f| &f.pattern)).expect("each pattern compiles");
+            let each =
+                valid.iter().map(|f| (f.name.clone(), regex::Regex::new(&f.pattern).expect("checked"))).collect();
+            (set, each)
+        });
+        // Most text holds no token: one pass over it for all formats.
+        let hits = set.matches(text);
+        if !hits.matched_any() {
+            return Vec::new();
+        }
+        let compiled: Vec<&(String, regex::Regex)> = hits.iter().map(|i| &compiled[i]).collect();
+        let mut out: Vec<(&str, std::ops::Range<usize>)> = Vec::new();
+        for (name, re) in compiled {
+            for m in re.find_iter(text) {
+                if !out.iter().any(|(_, r)| r.start < m.end() && m.start() < r.end) {
+                    out.push((name.as_str(), m.range()));
+                }
+            }
+        }
+        out.sort_by_key(|(_, r)| r.start);
+        out
+    }
+
+    /// Whether `value` looks like a generated secret: long enough and varied enough (see `high-entropy`).
+    pub fn is_high_entropy(&self, value: &str) -> bool {
+        let n = value.chars().count();
+        if n < self.high_entropy.min_length || value.contains(char::is_whitespace) {
+            return false;
+        }
+        let mut counts: BTreeMap<char, usize> = BTreeMap::new();
+        for c in value.chars() {
+            *counts.entry(c).or_default() += 1;
+        }
+        let bits: f64 = counts
+            .values()
+            .map(|&k| {
+                let p = k as f64 / n as f64;
+                -p * p.log2()
+            })
+            .sum();
+        bits >= self.high_entropy.min_bits
+    }
+
+    /// Patterns that do not compile, and ports that are not numbers.
+    fn validate(&self) -> Result<(), String> {
+        for f in &self.token_formats {
+            regex::Regex::new(&f.pattern).map_err(|e| format!("token-formats `{}`: {e}", f.name))?;
+        }
+        for port in self.admin_ports.keys() {
+            port.parse::<u16>().map_err(|_| format!("admin-ports: `{port}` is not a port number"))?;
+        }
+        for f in &self.credential_files {
+            if !matches!(f.kind.as_deref(), None | Some("secret" | "ssh")) {
+                return Err(format!("credential-files `{}`: kind must be \"secret\" or \"ssh\"", f.path));
+            }
+        }
+        Ok(())
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum KnowledgeError {
     #[error("knowledge table `{table}`: {message}")]
     Invalid { table: String, message: String },
-    #[error("unknown knowledge table `{0}` (known: package-managers, files, shell, images)")]
+    #[error("unknown knowledge table `{0}` (known: package-managers, files, shell, images, secrets)")]
     UnknownTable(String),
     #[error("{0}")]
     Moved(&'static str),
@@ -248,6 +422,7 @@ impl Knowledge {
             KnowledgeError::Invalid { table: "knowledge".into(), message: e.to_string() }
         })?;
         knowledge.images.validate().map_err(|message| KnowledgeError::Invalid { table: "images".into(), message })?;
+        knowledge.secrets.validate().map_err(|message| KnowledgeError::Invalid { table: "secrets".into(), message })?;
         Ok(knowledge)
     }
 }
@@ -780,6 +955,38 @@ mod tests {
             "[images.slim.images.corp]\nlatest = \"slim\"\nlacks = [\"buildpack-deps\"]\n".parse().unwrap();
         let k = Knowledge::with_extensions(&ext).unwrap();
         assert_eq!(k.images.slim.images["corp"].variant_tag("2").as_deref(), Some("2-slim"));
+    }
+
+    #[test]
+    fn secret_names_and_formats() {
+        let s = &Knowledge::builtin().secrets;
+        for name in
+            ["NPM_TOKEN", "GITHUB_TOKEN", "DB_PASSWORD", "AWS_SECRET_ACCESS_KEY", "STRIPE_API_KEY", "GCP_CREDENTIALS"]
+        {
+            assert_eq!(s.classify(name), SecretName::Secret, "{name}");
+        }
+        for name in ["SECRET_KEY_BASE", "TOKEN", "PASSWORD", "CLIENT_SECRET_VALUE"] {
+            assert_eq!(s.classify(name), SecretName::Secret, "{name}");
+        }
+        for name in
+            ["AWS_ACCESS_KEY_ID", "SSH_PUBLIC_KEY", "APT_KEYRING", "OAUTH_TOKEN_URL", "PASSWORD_FILE", "GPG_KEY"]
+        {
+            assert_eq!(s.classify(name), SecretName::No, "{name}");
+        }
+        assert_eq!(s.classify("PIP_EXTRA_INDEX_URL"), SecretName::CredentialUrl);
+        assert_eq!(s.credential_file("config/.npmrc").map(|f| f.path.as_str()), Some(".npmrc"));
+        assert_eq!(s.credential_file("home/.aws/credentials").map(|f| f.path.as_str()), Some(".aws/credentials"));
+        assert_eq!(s.credential_file("keys/id_ed25519").and_then(|f| f.kind.as_deref()), Some("ssh"));
+        assert!(s.credential_file("credentials").is_none());
+        assert!(s.credential_file("cert.pem").is_none());
+        assert!(s.credential_file("*.npmrc").is_none());
+        let found = s.tokens_in("x=AKIAIOSFODNN7EXAMPLE y=https://bob:hunter2@example.com z=https://$U:$P@h");
+        assert_eq!(found.iter().map(|(n, _)| *n).collect::<Vec<_>>(), ["AWS access key id", "URL with a password"]);
+        assert!(s.is_high_entropy("q8Zr2LxV9mT4pK7wN3bY"));
+        assert!(!s.is_high_entropy("changeme-changeme"));
+        assert!(!s.is_high_entropy("short"));
+        let bad: toml::Table = "[secrets]\ntoken-formats = [{ name = \"x\", pattern = \"(\" }]\n".parse().unwrap();
+        assert!(Knowledge::with_extensions(&bad).unwrap_err().to_string().contains("token-formats"));
     }
 
     #[test]

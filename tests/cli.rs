@@ -646,3 +646,54 @@ fn non_root_user_is_held_back_until_unsafe_fixes_and_its_notes_are_printed() {
         .code(0)
         .stderr(predicate::str::contains("note: the final stage runs as root; not fixed: a Windows image"));
 }
+
+#[test]
+fn secret_mount_names_the_build_command_and_notes_can_be_ignored() {
+    let dockerfile = "FROM node\nARG NPM_TOKEN\nRUN npm ci\nEXPOSE 22\n";
+    let dir = tree(&[("Dockerfile", dockerfile)]);
+    let out = dfix(dir.path())
+        .args(["--apply", "--unsafe-fixes", "--ignore", "non-root-user,package-cache", "Dockerfile"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("Dockerfile:2: note: build with `docker build --secret id=npm_token,env=NPM_TOKEN .`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("[latest-base]") && stderr.contains("[admin-port]"), "{stderr}");
+    assert_eq!(
+        read(dir.path(), "Dockerfile"),
+        "FROM node\nRUN --mount=type=secret,id=npm_token export NPM_TOKEN=\"$(cat /run/secrets/npm_token)\" && npm ci\nEXPOSE 22\n"
+    );
+
+    // Without --unsafe-fixes the fix is held back, and the notes are still shown unless ignored.
+    let dir = tree(&[
+        ("Dockerfile", dockerfile),
+        ("dfix.toml", "ignore = [\"latest-base\", \"admin-port\", \"package-cache\"]\n"),
+    ]);
+    let out = dfix(dir.path()).args(["--apply", "Dockerfile"]).output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(!stderr.contains("[latest-base]") && !stderr.contains("[admin-port]"), "{stderr}");
+    assert!(!stderr.contains("docker build"), "{stderr}");
+    assert_eq!(read(dir.path(), "Dockerfile"), dockerfile);
+}
+
+#[test]
+fn trusted_registries_in_dfix_toml_report_other_registries() {
+    let dockerfile = "FROM quay.io/acme/base:1.2\nFROM docker.io/library/debian:12\n";
+    let dir = tree(&[("Dockerfile", dockerfile), ("dfix.toml", "trusted-registries = [\"docker.io\"]\n")]);
+    let out = dfix(dir.path()).arg("Dockerfile").output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains(
+            "Dockerfile:1:6: note: `quay.io/acme/base:1.2` comes from quay.io, which is not in trusted-registries \
+             [trusted-registry]"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("[trusted-registry]").count(), 1, "{stderr}");
+    // No list, no policy.
+    let dir = tree(&[("Dockerfile", dockerfile)]);
+    let stderr = String::from_utf8(dfix(dir.path()).arg("Dockerfile").output().unwrap().stderr).unwrap();
+    assert!(!stderr.contains("[trusted-registry]"), "{stderr}");
+}

@@ -5,10 +5,12 @@
 //! `dfix.toml`); for `pin-digest`, `digests` (image as written -> digest, as if resolved before fixing),
 //! `digest-origin` (`registry`, `lock` or `cache`) and `update-digests`; for suppression comments,
 //! `warn-unused-ignores = true` and `notes`, the suppression notes expected on the output, each as
-//! `"line:col: message"` (when `notes` is absent, there must be none). A value `missing: why` in `digests` is a tag
-//! the registry does not have, any other value that is not a digest a failed lookup. `also` names more transforms
-//! to run with the group's; `findings` are texts that each must appear in a finding without a fix or in the message
-//! of an applied fix, so that a case shows why it changed or not. `DFIX_BLESS=1` rewrites the expected files.
+//! `"line:col: message"` (when `notes` is absent, there must be none); `findings`, the notes (findings without an
+//! applicable fix) the case's transforms must leave on the output, each as a piece of its message, in file order.
+//! A value `missing: why` in `digests` is a tag the registry does not have, any other value that is not a digest a
+//! failed lookup. `also` names more transforms to run with the group's; `mentions` are texts that each must appear
+//! in a finding without a fix or in the message of an applied fix, so that a case shows why it changed or not.
+//! `DFIX_BLESS=1` rewrites the expected files.
 
 use std::path::{Path, PathBuf};
 
@@ -40,7 +42,9 @@ struct CaseOptions {
     #[serde(default)]
     also: Vec<String>,
     #[serde(default)]
-    findings: Vec<String>,
+    mentions: Vec<String>,
+    #[serde(default)]
+    findings: Option<Vec<String>>,
 }
 
 fn main() {
@@ -128,7 +132,7 @@ fn run_case(group: &str, dir: &Path) -> Result<(), Failed> {
         )
         .into());
     }
-    for note in &options.findings {
+    for note in &options.mentions {
         let noted = outcome.remaining.iter().any(|p| p.fix.is_none() && p.message.contains(note.as_str()));
         if !noted && !outcome.applied.iter().any(|a| a.message.contains(note.as_str())) {
             let found: Vec<&str> = outcome
@@ -157,6 +161,19 @@ fn run_case(group: &str, dir: &Path) -> Result<(), Failed> {
     }
     if input == expected && !outcome.applied.is_empty() {
         return Err("an unchanged case applied fixes".into());
+    }
+    if let Some(wanted) = &options.findings {
+        let mut found: Vec<&dfix::fix::Proposal> = outcome.remaining.iter().filter(|p| p.fix.is_none()).collect();
+        found.sort_by_key(|p| p.range.start);
+        let messages: Vec<&str> = found.iter().map(|p| p.message.as_str()).collect();
+        let matches =
+            messages.len() == wanted.len() && messages.iter().zip(wanted).all(|(m, w)| m.contains(w.as_str()));
+        if !matches {
+            return Err(format!(
+                "findings differ from case.toml\n--- expected\n{wanted:#?}\n--- actual\n{messages:#?}"
+            )
+            .into());
+        }
     }
     let again =
         engine::fix(&expected, &opts).map_err(|errors| format!("expected output does not parse: {errors:?}"))?;
@@ -204,7 +221,9 @@ fn check_layout(root: &Path) -> Result<(), Failed> {
             let e = std::fs::read(c.join("expected.Dockerfile")).ok();
             i.is_some() && i == e
         };
-        if !cases.iter().any(|c| !unchanged(c)) {
+        // Transforms that only report notes never change a file.
+        let notes_only = t.meta().applicability == Applicability::DisplayOnly;
+        if !notes_only && !cases.iter().any(|c| !unchanged(c)) {
             problems.push(format!("corpus/{id} has no case that changes the input"));
         }
         if !cases.iter().any(unchanged) {

@@ -81,8 +81,9 @@ pub fn fix_source(
         output: outcome.changed(source.body()).then(|| source.restore(&outcome.output)),
         fixes: outcome.applied_by_transform(),
         held_back_unsafe: outcome.held_back_unsafe(),
-        notes: problems::suppression_notes(path, &outcome.output, &outcome.suppression_notes)
+        notes: problems::follow_ups(path, &outcome.applied)
             .into_iter()
+            .chain(problems::suppression_notes(path, &outcome.output, &outcome.suppression_notes))
             .chain(problems::notes(path, &outcome.output, &outcome.remaining))
             .collect(),
         findings: report.then(|| findings::file_findings(path, &source.text, source.body(), &outcome, errors.clone())),

@@ -34,6 +34,18 @@ pub fn notes(path: &Path, text: &str, remaining: &[Proposal]) -> Vec<String> {
         .collect()
 }
 
+/// `path:line: note: <what to do> [transform]` for each applied fix that asks something of the user (the build
+/// command a secret mount needs). `line` is where the fix was, in the file as it was then.
+pub fn follow_ups(path: &Path, applied: &[crate::engine::Applied]) -> Vec<String> {
+    applied
+        .iter()
+        .filter_map(|a| {
+            let text = a.fix.follow_up()?;
+            Some(format!("{}:{}: note: {text} [{}]", path.display(), a.line, a.transform))
+        })
+        .collect()
+}
+
 /// `path:line:col: note: message` for each problem with a suppression comment. `text` is the file the notes'
 /// ranges refer to.
 pub fn suppression_notes(path: &Path, text: &str, notes: &[SuppressionNote]) -> Vec<String> {

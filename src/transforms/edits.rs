@@ -63,6 +63,24 @@ pub fn shell_quote(value: &str) -> String {
     format!("'{}'", value.replace('\'', "'\\''"))
 }
 
+/// The edit that adds `flags` (`--mount=...`) before an instruction's arguments: on the instruction's line for a
+/// one-line instruction, each on its own continuation line otherwise.
+pub fn flags_edit(file: &Dockerfile, instr: &Instruction, flags: &[String]) -> Edit {
+    let at = instr.args.to_file(0);
+    let text = if instr.continuations.is_empty() {
+        flags.iter().map(|f| format!("{f} ")).collect::<String>()
+    } else {
+        let sep = format!(" {}{}{}", file.escape(), file.line_ending(), file.continuation_indent());
+        flags.iter().map(|f| format!("{f}{sep}")).collect::<String>()
+    };
+    Edit::insertion(text, at)
+}
+
+/// The range that deletes a whole instruction: its lines with their line ending.
+pub fn instruction_lines(file: &Dockerfile, instr: &Instruction) -> Range<usize> {
+    file.line_start(instr.range.start)..file.next_line_start(instr.range.end)
+}
+
 /// Whether any comment line of the file lies inside `range` (an edit over it would delete the comment).
 pub fn has_comment_in(file: &Dockerfile, range: &Range<usize>) -> bool {
     // Comments are in file order and do not overlap: only the first one ending after `range.start` can qualify.

@@ -12,11 +12,14 @@ use crate::syntax::Dockerfile;
 
 pub mod edits;
 
+mod add_checksum;
+mod admin_port;
 mod apt_cleanup;
 mod apt_get_not_apt;
 mod apt_no_recommends;
 mod copy_not_add;
 mod env_key_value;
+mod latest_base;
 mod maintainer_label;
 mod merge_runs;
 mod no_sudo;
@@ -24,8 +27,12 @@ mod non_root_user;
 mod package_cache;
 mod packages;
 pub mod pin_digest;
+mod pipe_to_shell;
 mod run_context;
+mod secret_literal;
+mod secret_mount;
 mod slim_base;
+mod trusted_registry;
 
 /// Everything a transform may read.
 pub struct Context<'a> {
@@ -159,7 +166,8 @@ macro_rules! declare_transform {
 pub(crate) use declare_transform;
 
 /// All transforms, in the order of the README table and the tie-break order when two fixes start at the same byte:
-/// instruction-level rewrites first (FROM, ENV, LABEL, ADD), then RUN bodies, then user and image changes.
+/// instruction-level rewrites first (FROM, ENV, LABEL, ADD), then RUN bodies, then user and image changes, then
+/// secrets; the notes-only transforms (display-only, no fix) come last.
 pub static TRANSFORMS: &[&dyn Transform] = &[
     &slim_base::SlimBase,
     &pin_digest::PinDigest,
@@ -173,6 +181,14 @@ pub static TRANSFORMS: &[&dyn Transform] = &[
     &package_cache::PackageCache,
     &merge_runs::MergeRuns,
     &non_root_user::NonRootUser,
+    &secret_mount::SecretMount,
+    // Notes without a fix.
+    &secret_literal::SecretLiteral,
+    &admin_port::AdminPort,
+    &trusted_registry::TrustedRegistry,
+    &latest_base::LatestBase,
+    &pipe_to_shell::PipeToShell,
+    &add_checksum::AddChecksum,
 ];
 
 /// Find a transform by id or alias (case-insensitive for aliases such as `DL3059`).

@@ -366,7 +366,6 @@ pub fn mount_edit(file: &Dockerfile, instr: &Instruction, mounts: &[&CacheMount]
     if mounts.is_empty() {
         return None;
     }
-    let at = instr.args.to_file(0);
     let flags: Vec<String> = mounts
         .iter()
         .map(|m| match &m.sharing {
@@ -374,13 +373,7 @@ pub fn mount_edit(file: &Dockerfile, instr: &Instruction, mounts: &[&CacheMount]
             None => format!("--mount=type=cache,target={}", m.target),
         })
         .collect();
-    let text = if instr.continuations.is_empty() {
-        flags.iter().map(|f| format!("{f} ")).collect::<String>()
-    } else {
-        let sep = format!(" {}{}{}", file.escape(), file.line_ending(), file.continuation_indent());
-        flags.iter().map(|f| format!("{f}{sep}")).collect::<String>()
-    };
-    Some(Edit::insertion(text, at))
+    Some(crate::transforms::edits::flags_edit(file, instr, &flags))
 }
 
 /// Whether a command removes one of `paths` (names it as an argument, `rm -rf /var/lib/apt/lists/*`), or is the

@@ -1,0 +1,3 @@
+FROM node:20
+COPY .npmrc ./
+RUN npm ci && rm .npmrc

@@ -1,0 +1,3 @@
+FROM debian:bookworm-slim
+ARG ACME_DEPLOY_KEY
+RUN acme deploy --quiet

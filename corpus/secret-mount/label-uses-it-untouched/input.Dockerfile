@@ -1,0 +1,4 @@
+FROM alpine:3.20
+ARG DEPLOY_TOKEN
+RUN echo "$DEPLOY_TOKEN" | wc -c
+LABEL token="${DEPLOY_TOKEN}"

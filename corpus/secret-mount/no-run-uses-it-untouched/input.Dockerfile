@@ -1,0 +1,4 @@
+FROM debian:bookworm-slim
+ARG SONAR_TOKEN
+COPY build.sh /
+RUN /build.sh

@@ -1,0 +1,6 @@
+from node:20
+workdir /app
+copy .npmrc ./
+copy package.json ./
+run npm install \
+    && rm .npmrc

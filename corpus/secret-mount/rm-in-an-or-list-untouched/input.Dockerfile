@@ -1,0 +1,3 @@
+FROM python:3.12
+COPY .netrc /root/.netrc
+RUN pip install -r requirements.txt || rm /root/.netrc

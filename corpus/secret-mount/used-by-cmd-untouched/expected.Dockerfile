@@ -1,0 +1,5 @@
+FROM alpine:3.20
+ARG DEPLOY_TOKEN
+ENV DEPLOY_TOKEN=$DEPLOY_TOKEN
+RUN echo "$DEPLOY_TOKEN" | wc -c
+CMD ["sh", "-c", "deploy --token $DEPLOY_TOKEN"]
