@@ -260,6 +260,8 @@ pub struct Composed {
     /// For each remaining finding (in [`Outcome::remaining`] order): its range on the input, and its fix's edits
     /// on the input with whether any was widened over fixed text.
     pub remaining: Vec<(Range<usize>, Option<WidenedEdits>)>,
+    /// For each note about a suppression comment (in [`Outcome::suppression_notes`] order), its range on the input.
+    pub suppressions: Vec<Range<usize>>,
 }
 
 /// A fix's edits mapped to the input, and whether any was widened over fixed text.
@@ -346,6 +348,7 @@ pub fn compose(input: &str, outcome: &Outcome) -> Composed {
             (range, fix)
         })
         .collect();
+    let suppressions = outcome.suppression_notes.iter().map(|n| placed.map_range(n.range.clone())).collect();
     let mut combined_with = vec![None; applied.len()];
     for c in &composites {
         for &m in &c.members {
@@ -359,7 +362,7 @@ pub fn compose(input: &str, outcome: &Outcome) -> Composed {
         .filter(|c| input.get(c.orig.clone()) != Some(c.content.as_str()))
         .map(|c| (Edit::replacement(c.content, c.orig), c.owner))
         .collect();
-    Composed { edits, ranges, combined_with, remaining }
+    Composed { edits, ranges, combined_with, remaining, suppressions }
 }
 
 /// Build the report of one file from the engine's outcome. `file_text` is the file as read (with its byte order
@@ -418,6 +421,20 @@ pub fn file_findings(path: &Path, file_text: &str, body: &str, outcome: &Outcome
             status,
             range: span(range),
             fix,
+        };
+        findings.push((base + j, finding, None));
+    }
+
+    // Notes about suppression comments (unknown ids, and unused ones with `--warn-unused-ignores`).
+    let base = findings.len();
+    for (j, (n, range)) in outcome.suppression_notes.iter().zip(&composed.suppressions).enumerate() {
+        let finding = Finding {
+            transform: n.kind.id(),
+            aliases: &[],
+            message: n.message.clone(),
+            status: Status::Note,
+            range: span(range),
+            fix: None,
         };
         findings.push((base + j, finding, None));
     }
@@ -539,6 +556,30 @@ mod tests {
         let report = file_findings(Path::new("./a/Dockerfile"), input, input, &out, vec![]);
         assert_eq!(apply_fixed(input, &report), out.output, "{report:#?}");
         report
+    }
+
+    #[test]
+    fn suppression_notes_are_findings_on_the_input() {
+        // An unused suppression below a fix that shifts the text: the note still points at the comment as read.
+        let input =
+            "FROM debian:12\nMAINTAINER x\n# dfix ignore=copy-not-add\nRUN true\n# dfix ignore=no-such-id\nRUN true\n";
+        let config = Config::default();
+        let options =
+            Options { warn_unused_ignores: true, ..Options::new(TRANSFORMS.to_vec(), &config, Knowledge::builtin()) };
+        let out = engine::fix(input, &options).expect("parses");
+        let report = file_findings(Path::new("Dockerfile"), input, input, &out, vec![]);
+        let notes: Vec<(&str, usize)> = report
+            .findings
+            .iter()
+            .filter(|f| f.transform.ends_with("-suppression"))
+            .map(|f| (f.transform, f.range.start.line))
+            .collect();
+        assert!(notes.contains(&("unused-suppression", 3)), "{notes:?}");
+        assert!(notes.contains(&("unknown-suppression", 5)), "{notes:?}");
+        for f in report.findings.iter().filter(|f| f.transform.ends_with("-suppression")) {
+            assert_eq!(f.status, Status::Note);
+            assert!(input[f.range.start.offset..].starts_with("no-such-id") || f.range.start.line == 3, "{f:?}");
+        }
     }
 
     #[test]
