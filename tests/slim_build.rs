@@ -4,7 +4,8 @@
 //! one, with the toolchain and download tools the default language images have (gcc, libc6-dev, make, curl,
 //! installed with apt over `--network host`), and a "slim" one, minbase as is. They are tagged as the image table
 //! expects the default and slim tags of `python` to be named (`<repository>:3.12` and `<repository>:3.12-slim`),
-//! under a repository unique to the run so that no other image on the shared engine is touched; the test's
+//! under a repository unique to the run (and with a label of the run, so that every image built on them, untagged
+//! stages and cache layers included, is removed at the end) so that no other image on the shared engine is touched; the test's
 //! `dfix.toml` gives that repository python's built-in entry of the table. The builds use the tags present
 //! locally and never pull.
 //!
@@ -70,7 +71,9 @@ impl Docker {
         let path = context.path().join("Dockerfile");
         std::fs::write(&path, dockerfile).unwrap();
         let (path, context) = (path.to_str().unwrap(), context.path().to_str().unwrap());
-        let out = self.command(&["build", "--network", "host", "--quiet", "-t", tag, "-f", path, context]);
+        // --force-rm: a failed step leaves no container behind.
+        let out =
+            self.command(&["build", "--force-rm", "--network", "host", "--quiet", "-t", tag, "-f", path, context]);
         if out.status.success() { Ok(()) } else { Err(format!("{}{}", stdout(&out), stderr(&out))) }
     }
 
@@ -83,10 +86,13 @@ impl Docker {
     }
 }
 
-/// The images a run made, removed when it ends (also when it fails).
+/// The images a run made, removed when it ends (also when it fails): its tags, then every image built on one of its
+/// two bases (the untagged stages and cache layers the classic builder keeps), children first. Both bases carry a
+/// label unique to the run, so no other image on the shared engine descends from them.
 struct Images<'a> {
     docker: &'a Docker,
     tags: Vec<String>,
+    bases: Vec<String>,
 }
 
 impl Drop for Images<'_> {
@@ -95,6 +101,30 @@ impl Drop for Images<'_> {
             let mut args = vec!["image", "rm", "--force"];
             args.extend(self.tags.iter().map(String::as_str));
             self.docker.command(&args);
+        }
+        let ids = stdout(&self.docker.command(&["image", "ls", "--all", "--quiet", "--no-trunc"]));
+        let ids: Vec<&str> = ids.lines().collect();
+        let mut parent = std::collections::HashMap::new();
+        for id in &ids {
+            let p = stdout(&self.docker.command(&["image", "inspect", "--format", "{{.Parent}}", id]));
+            parent.insert(id.to_string(), p);
+        }
+        // Depth below a base of this run, for the images that have one.
+        let depth = |id: &str| {
+            let (mut at, mut n) = (id.to_string(), 0);
+            while n < 1000 {
+                if self.bases.contains(&at) {
+                    return Some(n);
+                }
+                at = parent.get(&at).cloned().filter(|p| !p.is_empty())?;
+                n += 1;
+            }
+            None
+        };
+        let mut ours: Vec<(usize, &str)> = ids.iter().filter_map(|id| depth(id).map(|d| (d, *id))).collect();
+        ours.sort_by_key(|o| std::cmp::Reverse(o.0));
+        for (_, id) in ours {
+            self.docker.command(&["image", "rm", id]);
         }
     }
 }
@@ -165,18 +195,24 @@ fn slim_bases_build_run_the_same_and_are_smaller_and_refusals_are_needed() {
     };
     let repository = format!("dfix-slim-test-{}", std::process::id());
     let (full, slim) = (format!("{repository}:3.12"), format!("{repository}:3.12-slim"));
-    let mut images = Images { docker: &docker, tags: Vec::new() };
+    let mut images = Images { docker: &docker, tags: Vec::new(), bases: Vec::new() };
 
-    // The two bases, once per run.
+    // The two bases, once per run, each with a label of this run so that everything built on them is this run's.
+    let label = format!("LABEL dfix.test.run={repository:?}\n");
     let full_base = format!(
-        "FROM {BASE_IMAGE}\nRUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev make \
-         curl ca-certificates && rm -rf /var/lib/apt/lists/*\n"
+        "FROM {BASE_IMAGE}\n{label}RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev \
+         make curl ca-certificates && rm -rf /var/lib/apt/lists/*\n"
     );
-    images.tags.push(full.clone());
-    docker.build(&full_base, &full).unwrap_or_else(|e| panic!("the full base does not build:\n{e}"));
-    images.tags.push(slim.clone());
-    let tagged = docker.command(&["tag", BASE_IMAGE, &slim]);
-    assert!(tagged.status.success(), "cannot tag the slim base: {}", stderr(&tagged));
+    let slim_base = format!("FROM {BASE_IMAGE}\n{label}");
+    for (dockerfile, tag) in [(&full_base, &full), (&slim_base, &slim)] {
+        images.tags.push(tag.clone());
+        docker.build(dockerfile, tag).unwrap_or_else(|e| panic!("the base {tag} does not build:\n{e}"));
+        let id = stdout(&docker.command(&["image", "inspect", "--format", "{{.Id}}", tag]));
+        images.bases.push(id);
+    }
+    // The label layer under the full base is this run's too.
+    let first = stdout(&docker.command(&["image", "inspect", "--format", "{{.Parent}}", &full]));
+    images.bases.push(first);
     common::say(&format!(
         "stand-in bases: {full} {} MB, {slim} {} MB",
         docker.size(&full) / 1_000_000,
