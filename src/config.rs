@@ -6,6 +6,7 @@
 //! ignore = ["DL3059"]           # same as --ignore
 //! extend-select = ["apt-no-recommends"]
 //! update-digests = false        # same as --update-digests (pin-digest)
+//! as-of = "2025-01-01"          # same as --as-of (eol-base): the day end-of-life dates are compared with
 //!
 //! [transforms.non-root-user]    # options of one transform
 //! applicability = "safe"        # override its default applicability
@@ -53,6 +54,9 @@ pub struct Config {
     /// Registry access for `pin-digest`: mirrors, insecure hosts, CAs, timeouts, images never pinned.
     #[serde(default)]
     pub registry: crate::registry::RegistryConfig,
+    /// The day end-of-life dates are compared with (`YYYY-MM-DD`, same as `--as-of`); today when absent.
+    #[serde(default)]
+    pub as_of: Option<String>,
     /// Where the file was read from (not part of the file).
     #[serde(skip)]
     pub path: Option<PathBuf>,
@@ -74,6 +78,14 @@ impl Config {
             .map_err(|e| ConfigError::Parse { path: path.to_path_buf(), message: e.to_string() })?;
         config.path = Some(path.to_path_buf());
         config.registry.validate().map_err(|message| ConfigError::Parse { path: path.to_path_buf(), message })?;
+        if let Some(day) = &config.as_of
+            && crate::releases::Date::parse(day).is_none()
+        {
+            return Err(ConfigError::Parse {
+                path: path.to_path_buf(),
+                message: format!("as-of = \"{day}\" is not a date; write it as YYYY-MM-DD"),
+            });
+        }
         for (id, table) in &config.transforms {
             if let Some(value) = table.get("applicability") {
                 let ok = value.as_str().is_some_and(|s| parse_applicability(s).is_some());
@@ -113,6 +125,11 @@ impl Config {
     }
 
     /// The applicability configured for a transform, if any.
+    /// The day `eol-base` compares end-of-life dates with: `as-of` (or `--as-of`), else today.
+    pub fn today(&self) -> crate::releases::Date {
+        self.as_of.as_deref().and_then(crate::releases::Date::parse).unwrap_or_else(crate::releases::Date::today)
+    }
+
     pub fn applicability(&self, id: &str) -> Option<Applicability> {
         self.transform(id)?.get("applicability")?.as_str().and_then(parse_applicability)
     }

@@ -17,6 +17,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("users", include_str!("../transforms/users.toml")),
     ("shell", include_str!("../transforms/shell.toml")),
     ("images", include_str!("../transforms/images.toml")),
+    ("releases", include_str!("../transforms/releases.toml")),
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -27,6 +28,7 @@ pub struct Knowledge {
     pub users: Users,
     pub shell: Shell,
     pub images: Images,
+    pub releases: crate::releases::Releases,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -213,7 +215,7 @@ pub struct Shell {
 pub enum KnowledgeError {
     #[error("knowledge table `{table}`: {message}")]
     Invalid { table: String, message: String },
-    #[error("unknown knowledge table `{0}` (known: package-managers, files, shell, users, images)")]
+    #[error("unknown knowledge table `{0}` (known: package-managers, files, shell, users, images, releases)")]
     UnknownTable(String),
 }
 
@@ -244,10 +246,15 @@ impl Knowledge {
             }
             all.insert(name.to_string(), toml::Value::Table(table));
         }
-        let knowledge: Knowledge = toml::Value::Table(all).try_into().map_err(|e: toml::de::Error| {
+        let mut knowledge: Knowledge = toml::Value::Table(all).try_into().map_err(|e: toml::de::Error| {
             KnowledgeError::Invalid { table: "knowledge".into(), message: e.to_string() }
         })?;
         knowledge.images.validate().map_err(|message| KnowledgeError::Invalid { table: "images".into(), message })?;
+        knowledge.releases.apply_overrides();
+        knowledge
+            .releases
+            .validate()
+            .map_err(|message| KnowledgeError::Invalid { table: "releases".into(), message })?;
         Ok(knowledge)
     }
 }

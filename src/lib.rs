@@ -10,6 +10,7 @@ pub mod engine;
 pub mod fix;
 pub mod knowledge;
 pub mod registry;
+pub mod releases;
 pub mod report;
 pub mod syntax;
 pub mod transforms;

@@ -146,9 +146,19 @@ pub struct FixArgs {
     #[arg(long)]
     pub update_digests: bool,
 
+    /// Compare end-of-life dates with this day instead of today (eol-base), for reproducible runs.
+    ///
+    /// Same as as-of = "YYYY-MM-DD" in dfix.toml.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    pub as_of: Option<crate::releases::Date>,
+
     /// Use this dfix.toml for every file instead of searching for the nearest one.
     #[arg(long, value_name = "PATH")]
     pub config: Option<PathBuf>,
+}
+
+fn parse_day(text: &str) -> Result<crate::releases::Date, String> {
+    crate::releases::Date::parse(text).ok_or_else(|| "not a date; write it as YYYY-MM-DD".to_string())
 }
 
 impl FixArgs {

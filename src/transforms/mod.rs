@@ -17,6 +17,7 @@ mod apt_get_not_apt;
 mod apt_no_recommends;
 mod copy_not_add;
 mod env_key_value;
+pub mod eol_base;
 mod maintainer_label;
 mod merge_runs;
 mod no_sudo;
@@ -101,6 +102,7 @@ pub(crate) use declare_transform;
 /// All transforms, in the order of the README table and the tie-break order when two fixes start at the same byte:
 /// instruction-level rewrites first (FROM, ENV, LABEL, ADD), then RUN bodies, then user and image changes.
 pub static TRANSFORMS: &[&dyn Transform] = &[
+    &eol_base::EolBase,
     &pin_digest::PinDigest,
     &maintainer_label::MaintainerLabel,
     &env_key_value::EnvKeyValue,
