@@ -1,7 +1,8 @@
 //! Runs every fixture pair under `corpus/<transform>/<case>/`: `input.Dockerfile` fixed by that transform alone
 //! must give `expected.Dockerfile`, and fixing `expected.Dockerfile` again must change nothing. Cases under
 //! `corpus/_all/` run the default transform set. An optional `case.toml` holds `unsafe-fixes = true` and a
-//! `config` string (the content of a `dfix.toml`); for `pin-digest`, `digests` (image as written -> digest, as if
+//! `config` string (the content of a `dfix.toml`); `notes` (text findings left on the output must contain) and
+//! `no-notes = true` (none may be left); for `pin-digest`, `digests` (image as written -> digest, as if
 //! resolved before fixing), `digest-origin` (`registry`, `lock` or `cache`) and `update-digests`. `DFIX_BLESS=1`
 //! rewrites the expected files.
 
@@ -28,6 +29,12 @@ struct CaseOptions {
     digest_origin: Option<String>,
     #[serde(default)]
     update_digests: bool,
+    /// Text each of which some finding left on the output must contain (a refusal's reason, an end date).
+    #[serde(default)]
+    notes: Vec<String>,
+    /// No finding at all may be left on the output.
+    #[serde(default)]
+    no_notes: bool,
 }
 
 fn main() {
@@ -107,6 +114,15 @@ fn run_case(group: &str, dir: &Path) -> Result<(), Failed> {
             expected, outcome.output
         )
         .into());
+    }
+    let left: Vec<&str> = outcome.remaining.iter().map(|p| p.message.as_str()).collect();
+    for note in &options.notes {
+        if !left.iter().any(|m| m.contains(note.as_str())) {
+            return Err(format!("no finding says `{note}`; the findings: {left:#?}").into());
+        }
+    }
+    if options.no_notes && !left.is_empty() {
+        return Err(format!("findings left where none are expected: {left:#?}").into());
     }
     if input == expected && !outcome.applied.is_empty() {
         return Err("an unchanged case applied fixes".into());

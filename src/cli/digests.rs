@@ -3,7 +3,8 @@
 //! The engine never does I/O, so the command line does it first: it collects the references that `pin-digest`
 //! would pin in every file it will process (FROM lines and the global ARG defaults they use), resolves each
 //! distinct reference once per registry configuration (`dfix.lock`, then the registry, or the cache without
-//! network), and hands each file a read-only [`Resolutions`] map. Files whose settings do not select `pin-digest`
+//! network), and hands each file a read-only [`Resolutions`] map. The tags `eol-base` would move an image to are
+//! looked up with them. Files whose settings do not select `pin-digest`
 //! cost nothing here.
 
 use std::collections::HashMap;
@@ -19,7 +20,7 @@ use crate::registry::lock::{self, LockFile};
 use crate::registry::resolve::{self, Request};
 use crate::registry::{Reference, RegistryConfig, Resolutions};
 use crate::syntax::Dockerfile;
-use crate::transforms::pin_digest;
+use crate::transforms::{eol_base, pin_digest};
 
 /// Why the network is off, when it is.
 pub const OFFLINE: &str = "--offline keeps dfix off the network";
@@ -100,7 +101,14 @@ fn references(settings: &Settings, text: &str) -> Vec<Reference> {
     if !file.errors().is_empty() {
         return Vec::new();
     }
-    pin_digest::wanted(&file, &settings.config, settings.update_digests)
+    let mut wanted = pin_digest::wanted(&file, &settings.config, settings.update_digests);
+    // The tags eol-base would move to: looked up too, so that a tag the registry lacks is not proposed and the
+    // new tag is pinned in the same run.
+    if settings.transforms.iter().any(|t| t.meta().id == "eol-base") {
+        let moved = eol_base::wanted(&file, settings.knowledge(), settings.config.today());
+        wanted.extend(moved.into_iter().filter(|r| !settings.config.registry.never_pins(r)));
+    }
+    wanted
 }
 
 /// Files whose registry configuration (CA paths made absolute) and `--update-digests` agree share their lookups,

@@ -58,6 +58,7 @@ pub fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
     };
     let mut stderr = io::stderr();
     let mut summary = Summary::default();
+    let mut warned_stale = false;
 
     // pin-digest resolves the images of every file in one batch before any file is fixed, so a run where it is on
     // holds the whole list; otherwise files stream from the search into the workers. Settings are looked up in
@@ -109,7 +110,7 @@ pub fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
             Job::Error(e) => Done::Error(e),
         },
         |done| -> io::Result<()> {
-            let report = match done {
+            let mut report = match done {
                 Done::File(report) => report,
                 Done::Temp(path, Ok(removed)) => {
                     if removed {
@@ -134,6 +135,11 @@ pub fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
             };
             summary.files += 1;
             summary.held_back_unsafe += report.held_back_unsafe;
+            summary.eol_bases += usize::from(report.eol_base);
+            if let Some(warning) = report.eol_stale.take().filter(|_| !warned_stale) {
+                let _ = writeln!(stderr, "{warning}");
+                warned_stale = true;
+            }
             for line in report.notes.iter().chain(&report.errors) {
                 let _ = writeln!(stderr, "{line}");
             }

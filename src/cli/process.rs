@@ -39,6 +39,10 @@ pub struct FileReport {
     pub held_back_unsafe: usize,
     /// Findings without an applicable fix, each a line for stderr.
     pub notes: Vec<String>,
+    /// `eol-base` found an end-of-life base image (fixed or not).
+    pub eol_base: bool,
+    /// The warning that the end-of-life data may be out of date, when it is old on the day compared with.
+    pub eol_stale: Option<String>,
 }
 
 /// The engine's verdict on a text, ready to print.
@@ -52,6 +56,26 @@ pub struct Fixed {
     pub errors: Vec<String>,
     /// Findings without an applicable fix.
     pub notes: Vec<String>,
+    /// `eol-base` found an end-of-life base image (fixed or not).
+    pub eol_base: bool,
+}
+
+const EOL_BASE: &str = "eol-base";
+
+/// The warning that `eol-base`'s table may be out of date: it was checked more than a year before the day the
+/// end dates are compared with. `None` when `eol-base` does not run or the table is recent enough.
+pub fn eol_stale(settings: &Settings) -> Option<String> {
+    if !settings.transforms.iter().any(|t| t.meta().id == EOL_BASE) {
+        return None;
+    }
+    let checked = settings.knowledge().releases.checked;
+    let today = settings.config.today();
+    (checked.plus_days(365) < today).then(|| {
+        format!(
+            "warning: dfix's end-of-life table was last checked on {checked}, more than a year before {today}: \
+             releases that ended since are not named; update dfix, or add them under [knowledge.releases] in dfix.toml"
+        )
+    })
 }
 
 /// Run the engine on `source`, which came from `path`, with the image digests looked up for it.
@@ -62,7 +86,10 @@ pub fn fix_source(path: &Path, source: &Source, settings: &Settings, digests: Op
             return Fixed { errors: problems::syntax_errors(path, &errors), ..Fixed::default() };
         }
     };
+    let eol_base = outcome.applied.iter().any(|a| a.transform == EOL_BASE)
+        || outcome.remaining.iter().any(|p| p.transform == EOL_BASE);
     Fixed {
+        eol_base,
         output: outcome.changed(source.body()).then(|| source.restore(&outcome.output)),
         fixes: outcome.applied_by_transform(),
         held_back_unsafe: outcome.held_back_unsafe(),
@@ -98,6 +125,8 @@ pub fn process(
         }
     };
     let fixed = fix_source(&report.path, &source, &settings, digests.as_deref());
+    report.eol_base = fixed.eol_base;
+    report.eol_stale = eol_stale(&settings);
     report.errors.extend(fixed.errors);
     report.notes = fixed.notes;
     report.held_back_unsafe = fixed.held_back_unsafe;

@@ -266,6 +266,12 @@ fn examine(image: &str, knowledge: &Knowledge, today: Date) -> Option<Finding> {
     let repository = table_repository(&parsed, knowledge);
     let (_, family) = table.family_for(&repository)?;
     let tag = parsed.tag.as_deref();
+    // Messages name the image by its tag; a digest pin does not change the release the tag names.
+    let shown = match image.split_once('@') {
+        Some((name, _)) => format!("{name}@…"),
+        None => image.to_string(),
+    };
+    let image = shown.as_str();
     if let Some(since) = family.discontinued {
         if tag.is_some_and(|t| family.exempt.iter().any(|p| glob_match(p, t))) || since >= today {
             return None;
