@@ -107,7 +107,7 @@ impl Transform for EolBase {
         let today = cx.config.today();
         for site in sites(cx.file) {
             let Some(finding) = examine(&site.image, cx.knowledge, today) else { continue };
-            report(cx, out, &site, finding, today);
+            report(cx, out, &site, finding);
         }
     }
 }
@@ -171,7 +171,11 @@ fn sites(file: &Dockerfile) -> Vec<Site> {
             }
             other => {
                 let why = match other {
-                    Some(Err(why)) => why.split_once(": ").map_or(why.clone(), |(_, w)| w.to_string()),
+                    Some(Err(why)) => why
+                        .split_once(": ")
+                        .map_or(why.as_str(), |(_, w)| w)
+                        .replace("dfix pins", "dfix rewrites")
+                        .replace("where a digest would change its value", "where a new tag would change its value"),
                     _ => "the image is built from variables".to_string(),
                 };
                 out.push(Site {
@@ -351,9 +355,34 @@ fn examine(image: &str, knowledge: &Knowledge, today: Date) -> Option<Finding> {
                 );
                 return Some(Finding { message, target: Err(why) });
             };
+            if !newer(part.family, to, part.release) {
+                let why = format!(
+                    "the newest supported {} release it is published on, {}, is older than {}",
+                    part.family.name,
+                    to.label(),
+                    part.release.label()
+                );
+                return Some(Finding { message, target: Err(why) });
+            }
             let tag_start = parsed.tag_range.as_ref().map_or(0, |r| r.start);
             let name_part = &image[..tag_start];
             let new_tag = format!("{}{}{}", &tag[..part.range.start], to.name, &tag[part.range.end..]);
+            // `3.13.3`, `8u302`, `11.0.12_7`: a patch release is published on the distro releases of its day, which
+            // the table does not record; the release's own tag is.
+            if let Some((release, range)) = &reading.release
+                && !release.spellings().any(|s| s == &tag[range.clone()])
+            {
+                let written = &tag[range.clone()];
+                let suggestion = format!("{}{}", release.name, &new_tag[range.end..]);
+                let why = format!(
+                    "`{written}` pins a patch release, which the table does not know to be published on {} {}; \
+                     `{}{suggestion}` is",
+                    part.family.name,
+                    to.label(),
+                    &image[..tag_start]
+                );
+                return Some(Finding { message, target: Err(why) });
+            }
             let dropped = dropped_between(part.family, part.release, to);
             Some(Finding { message, target: Ok(Target { reference: format!("{name_part}{new_tag}"), dropped }) })
         }
@@ -373,6 +402,14 @@ fn distro_target(
     let Some(to) = Releases::distro_target(family, today) else {
         return Err(format!("the table lists no supported {} release to move to", family.name));
     };
+    if !newer(family, to, release) {
+        return Err(format!(
+            "the newest supported {} release the table lists tags for, {}, is older than {}",
+            family.name,
+            to.label(),
+            release.label()
+        ));
+    }
     let written = &tag[range.clone()];
     // Keep the spelling: a codename stays a codename, a number a number.
     let new_release = if written == release.name {
@@ -396,11 +433,17 @@ fn distro_target(
         return Err(why);
     }
     let new_tag = if variant.is_empty() { new_release } else { format!("{new_release}-{variant}") };
-    if !to.tags.iter().any(|t| *t == new_tag) {
+    if !to.tags.contains(&new_tag) {
         return Err(format!("the table does not list `{new_tag}` among the published tags of {}", to.label()));
     }
     let tag_start = parsed.tag_range.as_ref().map_or(image.len(), |r| r.start);
     Ok(Target { reference: format!("{}{new_tag}", &image[..tag_start]), dropped: dropped_between(family, release, to) })
+}
+
+/// Whether `a` comes before (is newer than) `b` in the family's list.
+fn newer(family: &ReleaseFamily, a: &Release, b: &Release) -> bool {
+    let at = |r: &Release| family.releases.iter().position(|x| x.name == r.name);
+    matches!((at(a), at(b)), (Some(x), Some(y)) if x < y)
 }
 
 /// The packages dropped by the releases after `from` up to and including `to`, with the release that dropped them.
@@ -411,7 +454,7 @@ fn dropped_between(family: &ReleaseFamily, from: &Release, to: &Release) -> Vec<
     ) else {
         return Vec::new();
     };
-    family.releases[a..b]
+    family.releases[a.min(b)..b]
         .iter()
         .flat_map(|r| r.dropped.iter().map(move |p| (p.clone(), format!("{} {}", family.name, r.label()))))
         .collect()
@@ -435,8 +478,7 @@ fn installs_dropped(file: &Dockerfile, stages: &[usize], dropped: &[(String, Str
             }
             for word in words {
                 let name = word.split(['=', ':']).next().unwrap_or(word);
-                if let Some((pattern, release)) = dropped.iter().find(|(p, _)| glob_match(p, name)) {
-                    let _ = pattern;
+                if let Some((_, release)) = dropped.iter().find(|(p, _)| glob_match(p, name)) {
                     return Some((name.to_string(), release.clone()));
                 }
             }
@@ -445,7 +487,7 @@ fn installs_dropped(file: &Dockerfile, stages: &[usize], dropped: &[(String, Str
     None
 }
 
-fn report(cx: &Context<'_>, out: &mut Proposals, site: &Site, finding: Finding, _today: Date) {
+fn report(cx: &Context<'_>, out: &mut Proposals, site: &Site, finding: Finding) {
     let file = cx.file;
     let mut message = finding.message;
     let target = match finding.target {

@@ -1,2 +1,0 @@
-FROM python:3.12.1-trixie
-RUN echo hi
