@@ -516,7 +516,8 @@ fn report(cx: &Context<'_>, out: &mut Proposals, site: &Site, finding: Finding) 
     let checked = Reference::parse(&target.reference).ok().and_then(|r| cx.digests.and_then(|d| d.get(&r)).cloned());
     let existence = match checked {
         Some(Resolution::Resolved { .. }) => "the registry has it".to_string(),
-        Some(Resolution::Failed(why)) if why.contains("not found") || why.contains("unknown") => {
+        // The registry answered that the tag does not exist (`<host> has no tag `t` in `repo``).
+        Some(Resolution::Failed(why)) if why.contains(" has no tag ") => {
             out.propose(
                 site.range.clone(),
                 format!("{message}; no fix: the registry does not have `{}` ({why})", target.reference),
