@@ -498,3 +498,19 @@ fn a_broken_lock_file_is_an_error_and_is_not_used() {
     assert!(out.stderr.contains("hint: fix or delete the lock file"), "{}", out.stderr);
     assert_eq!(project.read("Dockerfile"), "FROM python:3.12\n");
 }
+
+/// `eol-base` with `pin-digest`: the tags it would move to are looked up with the others, so a tag the registry has
+/// is moved to and pinned in the same run, and one it lacks is not proposed.
+#[test]
+fn end_of_life_bases_move_only_to_tags_the_registry_has_and_are_pinned() {
+    let Some(registry) = Registry::start(Options::default()) else { return };
+    let trixie = registry.push_index("library/debian", "trixie-slim", true);
+    let toml = format!("[registry]\nmirrors = {{ \"docker.io\" = \"{}\" }}\n", registry.addr);
+    let project = Project::new("FROM debian:stretch-slim AS build\nFROM alpine:3.10\n", Some(toml.as_str()));
+    let out = run(project.dfix(&["--extend-select", "eol-base", "--unsafe-fixes", "--as-of", "2026-12-04", "--apply"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(project.read("Dockerfile"), format!("FROM debian:trixie-slim@{trixie} AS build\nFROM alpine:3.10\n"));
+    assert!(out.stderr.contains("no fix: the registry does not have `alpine:3.24`"), "{}", out.stderr);
+    assert_eq!(registry.manifest_requests("library/debian", "trixie-slim"), 1);
+    assert_eq!(registry.manifest_requests("library/alpine", "3.24"), 1);
+}
