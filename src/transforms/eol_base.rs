@@ -124,6 +124,52 @@ struct Target {
     reference: String,
     /// Dropped packages to look for, and the release that dropped them.
     dropped: Vec<(String, String)>,
+    /// Spellings of the old release that, written elsewhere in the stage (an apt source, a download URL), tie the
+    /// stage to it.
+    old: Vec<String>,
+}
+
+/// The spellings of `release` that name it unmistakably in other text: codenames (`stretch`, `xenial`) and dotted
+/// numbers (`16.04`, `3.10`, also as `v3.10` in Alpine's repository URLs).
+fn telling_spellings(release: &Release) -> Vec<String> {
+    let mut out = Vec::new();
+    for s in release.spellings() {
+        if s.chars().any(|c| c.is_ascii_alphabetic()) && s.len() >= 4 {
+            out.push(s.to_string());
+        } else if s.contains('.') {
+            out.push(s.to_string());
+            out.push(format!("v{s}"));
+        }
+    }
+    out
+}
+
+/// A spelling of the old release written as a word in the stages after their FROM.
+fn mentions_old_release(file: &Dockerfile, stages: &[usize], old: &[String]) -> Option<String> {
+    let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_ascii_alphanumeric());
+    for &index in stages {
+        let stage = &file.stages()[index];
+        for instr in &file.instructions()[stage.instructions.clone()] {
+            if instr.index == stage.from {
+                continue;
+            }
+            let text = file.text(instr.range.clone());
+            for needle in old {
+                for (at, _) in text.match_indices(needle.as_str()) {
+                    let before = text[..at].chars().next_back();
+                    let after = text[at + needle.len()..].chars().next();
+                    // `3.10` must not be the start of `3.10.4`... nor the end of `python3.10`.
+                    let after_ok = boundary(after)
+                        && !(after == Some('.')
+                            && text[at + needle.len() + 1..].starts_with(|c: char| c.is_ascii_digit()));
+                    if boundary(before) && after_ok {
+                        return Some(needle.clone());
+                    }
+                }
+            }
+        }
+    }
+    None
 }
 
 /// The references in `file`: FROM lines (ARG defaults substituted), `COPY --from=<image>`, `RUN --mount=from=`.
@@ -384,7 +430,8 @@ fn examine(image: &str, knowledge: &Knowledge, today: Date) -> Option<Finding> {
                 return Some(Finding { message, target: Err(why) });
             }
             let dropped = dropped_between(part.family, part.release, to);
-            Some(Finding { message, target: Ok(Target { reference: format!("{name_part}{new_tag}"), dropped }) })
+            let old = telling_spellings(part.release);
+            Some(Finding { message, target: Ok(Target { reference: format!("{name_part}{new_tag}"), dropped, old }) })
         }
     }
 }
@@ -437,7 +484,11 @@ fn distro_target(
         return Err(format!("the table does not list `{new_tag}` among the published tags of {}", to.label()));
     }
     let tag_start = parsed.tag_range.as_ref().map_or(image.len(), |r| r.start);
-    Ok(Target { reference: format!("{}{new_tag}", &image[..tag_start]), dropped: dropped_between(family, release, to) })
+    Ok(Target {
+        reference: format!("{}{new_tag}", &image[..tag_start]),
+        dropped: dropped_between(family, release, to),
+        old: telling_spellings(release),
+    })
 }
 
 /// Whether `a` comes before (is newer than) `b` in the family's list.
@@ -507,6 +558,17 @@ fn report(cx: &Context<'_>, out: &mut Proposals, site: &Site, finding: Finding) 
             site.range.clone(),
             format!(
                 "{message}; no fix to `{}`: the stage installs `{package}`, which {release} no longer has",
+                target.reference
+            ),
+        );
+        return;
+    }
+    if let Some(spelling) = mentions_old_release(file, &site.stages, &target.old) {
+        out.propose(
+            site.range.clone(),
+            format!(
+                "{message}; no fix to `{}`: the stage names `{spelling}` elsewhere (a package source or download for \
+                 that release), which would no longer match",
                 target.reference
             ),
         );

@@ -1,4 +1,4 @@
 FROM debian:stretch-slim
 RUN <<EOF
-echo FROM debian:stretch
+echo FROM alpine:3.10
 EOF
