@@ -65,6 +65,8 @@ fn reason_of(message: &str) -> Option<String> {
         "the tag names one build"
     } else if why.contains("variant") {
         "a variant the table does not know"
+    } else if why.contains("elsewhere (a package source") {
+        "the stage names the old release elsewhere"
     } else if why.contains("patch release") {
         "the tag pins a patch release"
     } else if why.contains("published on") || why.contains("does not list") {
