@@ -14,7 +14,6 @@ use crate::syntax::ImageRef;
 pub const BUILTIN: &[(&str, &str)] = &[
     ("package-managers", include_str!("../transforms/package-managers.toml")),
     ("files", include_str!("../transforms/files.toml")),
-    ("users", include_str!("../transforms/users.toml")),
     ("shell", include_str!("../transforms/shell.toml")),
     ("images", include_str!("../transforms/images.toml")),
     ("releases", include_str!("../transforms/releases.toml")),
@@ -25,7 +24,6 @@ pub const BUILTIN: &[(&str, &str)] = &[
 pub struct Knowledge {
     pub package_managers: PackageManagers,
     pub files: Files,
-    pub users: Users,
     pub shell: Shell,
     pub images: Images,
     pub releases: crate::releases::Releases,
@@ -183,16 +181,6 @@ pub struct Cleanup {
     pub removes: Vec<String>,
 }
 
-/// Which user base images run as, and what sudo changes.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub struct Users {
-    /// Docker Hub repositories whose images run as root (a trailing `*` matches any rest).
-    pub root_images: Vec<String>,
-    /// Commands that do the same with or without the environment reset of sudo.
-    pub sudo_env_independent: Vec<String>,
-}
-
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct Files {
@@ -209,15 +197,24 @@ pub struct Shell {
     pub daemon_starters: Vec<String>,
     /// Comment prefixes that address a tool about the next instruction.
     pub pragma_comments: Vec<String>,
+    /// Commands that do the same with or without the environment reset of sudo (`no-sudo`).
+    pub sudo_env_independent: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum KnowledgeError {
     #[error("knowledge table `{table}`: {message}")]
     Invalid { table: String, message: String },
-    #[error("unknown knowledge table `{0}` (known: package-managers, files, shell, users, images, releases)")]
+    #[error("unknown knowledge table `{0}` (known: package-managers, files, shell, images, releases)")]
     UnknownTable(String),
+    #[error("{0}")]
+    Moved(&'static str),
 }
+
+/// The `users` table was folded into the others: where its keys went.
+const MOVED_USERS: &str = "the knowledge table `users` is gone: images that run as root are rules of `images` \
+     (`[[knowledge.images.rules]]` with `runs-as = \"root\"`), and `sudo-env-independent` is in `shell` \
+     (`[knowledge.shell]`)";
 
 static BUILTIN_KNOWLEDGE: LazyLock<Knowledge> =
     LazyLock::new(|| Knowledge::with_extensions(&toml::Table::new()).expect("built-in knowledge tables are valid"));
@@ -231,6 +228,9 @@ impl Knowledge {
     /// The built-in tables extended by `extensions` (the `[knowledge]` table of `dfix.toml`).
     pub fn with_extensions(extensions: &toml::Table) -> Result<Knowledge, KnowledgeError> {
         for key in extensions.keys() {
+            if key == "users" {
+                return Err(KnowledgeError::Moved(MOVED_USERS));
+            }
             if !BUILTIN.iter().any(|(name, _)| name == key) {
                 return Err(KnowledgeError::UnknownTable(key.clone()));
             }
@@ -380,9 +380,21 @@ pub struct ShippedUser<'a> {
 pub struct ImageFacts<'a> {
     pub family: Option<&'a str>,
     pub user: Option<ShippedUser<'a>>,
-    /// The default user when a rule says it is not root.
+    /// The default user, as the last matching rule that sets `runs-as` gives it (`root`, `0` or another user).
     pub runs_as: Option<&'a str>,
     pub skip: Option<&'a str>,
+}
+
+impl<'a> ImageFacts<'a> {
+    /// The default user when the table says it is not root.
+    pub fn non_root_user(&self) -> Option<&'a str> {
+        self.runs_as.filter(|r| !is_root_user(r))
+    }
+
+    /// Whether the table says the image runs as root.
+    pub fn runs_as_root(&self) -> bool {
+        self.runs_as.is_some_and(is_root_user)
+    }
 }
 
 impl Images {
@@ -425,7 +437,7 @@ impl Images {
                 user = true;
             }
             if !runs_as && let Some(r) = &rule.runs_as {
-                facts.runs_as = (!is_root_user(r)).then_some(r.as_str());
+                facts.runs_as = Some(r.as_str());
                 runs_as = true;
             }
             if !skip && let Some(s) = &rule.skip {
@@ -529,6 +541,7 @@ mod tests {
         assert!(k.files.archive_suffixes.iter().any(|s| s == ".tar.gz"));
         assert!(k.shell.self_updating.iter().any(|s| s == "pip"));
         assert!(k.shell.daemon_starters.iter().any(|s| s == "service"));
+        assert!(k.shell.sudo_env_independent.iter().any(|s| s == "apt-get"));
     }
 
     #[test]
@@ -542,6 +555,9 @@ mod tests {
         assert_eq!(k.package_managers.apt.script_equivalents["moo"], "apt-get moo");
         let bad: toml::Table = "[nope]\nx = 1\n".parse().unwrap();
         assert!(Knowledge::with_extensions(&bad).is_err());
+        let moved: toml::Table = "[users]\nroot-images = [\"corp/*\"]\n".parse().unwrap();
+        let err = Knowledge::with_extensions(&moved).unwrap_err().to_string();
+        assert!(err.contains("runs-as = \"root\"") && err.contains("[knowledge.shell]"), "{err}");
     }
 
     #[test]
@@ -560,9 +576,15 @@ mod tests {
         assert_eq!(family("someone/private", "1.0"), None);
         let node = images.lookup("node", "20-alpine");
         assert_eq!((node.family, node.user.map(|u| (u.name, u.uid))), (Some("alpine"), Some((Some("node"), 1000))));
-        assert_eq!(images.lookup("bitnami/redis", "7.2").runs_as, Some("1001"));
-        assert_eq!(images.lookup("bitnami/minideb", "bookworm").runs_as, None);
-        assert_eq!(images.lookup("gcr.io/distroless/base", "debug-nonroot").runs_as, Some("65532"));
+        assert_eq!(images.lookup("bitnami/redis", "7.2").non_root_user(), Some("1001"));
+        assert_eq!(images.lookup("bitnami/minideb", "bookworm").non_root_user(), None);
+        assert!(images.lookup("bitnami/minideb", "bookworm").runs_as_root());
+        assert_eq!(images.lookup("gcr.io/distroless/base", "debug-nonroot").non_root_user(), Some("65532"));
+        assert!(
+            images.lookup("python", "3.12-slim").runs_as_root() && images.lookup("opensuse/leap", "15").runs_as_root()
+        );
+        let unknown = images.lookup("corp/base", "1");
+        assert!(!unknown.runs_as_root() && unknown.non_root_user().is_none());
         assert!(images.lookup("postgres", "16").skip.is_some());
         assert!(images.lookup("php", "8.3-fpm-alpine").skip.is_some());
         assert!(images.lookup("php", "8.3-cli").skip.is_none());

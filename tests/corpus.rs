@@ -2,8 +2,9 @@
 //! must give `expected.Dockerfile`, and fixing `expected.Dockerfile` again must change nothing. Cases under
 //! `corpus/_all/` run the default transform set. An optional `case.toml` holds `unsafe-fixes = true` and a
 //! `config` string (the content of a `dfix.toml`); `notes` (text findings left on the output must contain) and
-//! `no-notes = true` (none may be left); for `pin-digest`, `digests` (image as written -> digest, as if
-//! resolved before fixing), `digest-origin` (`registry`, `lock` or `cache`) and `update-digests`. `DFIX_BLESS=1`
+//! `no-notes = true` (none may be left); for `pin-digest` and `eol-base`, `digests` (image as written -> digest, as
+//! if resolved before fixing; `missing: <why>` when the registry says the tag does not exist, other text when it
+//! could not be asked), `digest-origin` (`registry`, `lock` or `cache`) and `update-digests`. `DFIX_BLESS=1`
 //! rewrites the expected files.
 
 use std::path::{Path, PathBuf};
@@ -151,6 +152,8 @@ fn resolutions(
         let reference = Reference::parse(image).map_err(|e| e.to_string())?;
         let resolution = if digest.starts_with("sha") {
             Resolution::Resolved { digest: digest.clone(), origin: origin.clone(), fallback: None }
+        } else if let Some(why) = digest.strip_prefix("missing: ") {
+            Resolution::Missing(why.to_string())
         } else {
             Resolution::Failed(digest.clone())
         };

@@ -1,11 +1,16 @@
-//! Looking image digests up before fixing, for `pin-digest`.
+//! Looking images up before fixing: the registry's answers that transforms need (`pin-digest`'s digests,
+//! `slim-base`'s candidate tags, which exist or not), asked for before any file is fixed.
 //!
-//! The engine never does I/O, so the command line does it first: it collects the references that `pin-digest`
-//! would pin in every file it will process (FROM lines and the global ARG defaults they use), resolves each
-//! distinct reference once per registry configuration (`dfix.lock`, then the registry, or the cache without
-//! network), and hands each file a read-only [`Resolutions`] map. The tags `eol-base` would move an image to are
-//! looked up with them. Files whose settings do not select `pin-digest`
-//! cost nothing here.
+//! The engine never does I/O, so the command line does it first. Every selected transform that
+//! [`looks_up_images`](crate::transforms::Transform::looks_up_images) names, for every file it will process, the
+//! references it needs ([`Transform::image_lookups`]: FROM lines, the global ARG defaults they use, or tags a
+//! rewrite would move to). Each distinct reference is resolved once per registry configuration, in parallel (at
+//! most `[registry] parallel` at once, a few per host), with mirrors and credentials applied: `dfix.lock` first,
+//! then the registry, or dfix's cache without network (`--offline`, stdin). Each file gets a read-only
+//! [`Resolutions`] map ([`Context::digests`](crate::transforms::Context::digests)) in which a reference is
+//! resolved (a digest, with where it came from), missing (the registry said the tag does not exist) or failed (the
+//! registry could not be asked; why). `dfix.lock` records only the digests of references some transform pins.
+//! Files whose settings select no such transform cost nothing here.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -20,7 +25,7 @@ use crate::registry::lock::{self, LockFile};
 use crate::registry::resolve::{self, Request};
 use crate::registry::{Reference, RegistryConfig, Resolutions};
 use crate::syntax::Dockerfile;
-use crate::transforms::{eol_base, pin_digest};
+use crate::transforms::LookupContext;
 
 /// Why the network is off, when it is.
 pub const OFFLINE: &str = "--offline keeps dfix off the network";
@@ -65,13 +70,13 @@ fn key(settings: &Arc<Settings>) -> usize {
 
 /// Look up the digests for the files of a run. `offline` is `--offline`.
 pub fn for_files(jobs: &[(Result<Arc<Settings>, LookupError>, PathBuf)], offline: bool) -> Lookups {
-    if !jobs.iter().any(|(s, _)| s.as_ref().is_ok_and(|s| s.pins_digests())) {
+    if !jobs.iter().any(|(s, _)| s.as_ref().is_ok_and(|s| s.looks_up_images())) {
         return Lookups::default();
     }
-    let wanted: Vec<(Arc<Settings>, Vec<Reference>)> = jobs
+    let wanted: Vec<(Arc<Settings>, Vec<Wanted>)> = jobs
         .par_iter()
         .filter_map(|(settings, path)| {
-            let settings = settings.as_ref().ok().filter(|s| s.pins_digests())?;
+            let settings = settings.as_ref().ok().filter(|s| s.looks_up_images())?;
             // Unreadable files are reported when they are processed.
             let source = input::read_file(path).ok()?;
             Some((settings.clone(), references(settings, source.body())))
@@ -82,7 +87,7 @@ pub fn for_files(jobs: &[(Result<Arc<Settings>, LookupError>, PathBuf)], offline
 
 /// Look up the digests for one text (`--stdin-filename`).
 pub fn for_text(settings: &Arc<Settings>, text: &str) -> Lookups {
-    if !settings.pins_digests() {
+    if !settings.looks_up_images() {
         return Lookups::default();
     }
     let network = settings.config.registry.stdin_network == Some(true) && !settings.offline;
@@ -96,19 +101,38 @@ pub fn for_text(settings: &Arc<Settings>, text: &str) -> Lookups {
     resolve_all(vec![(settings.clone(), references(settings, text))], reason)
 }
 
-fn references(settings: &Settings, text: &str) -> Vec<Reference> {
+/// What the selected transforms want looked up in `text`, each reference once: with `pins` when any of them pins it.
+fn references(settings: &Settings, text: &str) -> Vec<Wanted> {
     let file = Dockerfile::parse(text);
     if !file.errors().is_empty() {
         return Vec::new();
     }
-    let mut wanted = pin_digest::wanted(&file, &settings.config, settings.update_digests);
-    // The tags eol-base would move to: looked up too, so that a tag the registry lacks is not proposed and the
-    // new tag is pinned in the same run.
-    if settings.transforms.iter().any(|t| t.meta().id == "eol-base") {
-        let moved = eol_base::wanted(&file, settings.knowledge(), settings.config.today());
-        wanted.extend(moved.into_iter().filter(|r| !settings.config.registry.never_pins(r)));
+    let cx = LookupContext {
+        file: &file,
+        config: &settings.config,
+        knowledge: settings.knowledge(),
+        update: settings.update_digests,
+    };
+    let mut out: Vec<Wanted> = Vec::new();
+    // Once a run looks images up, every selected transform may name some: `eol-base` names the tags it would move
+    // to only then, so that its default runs stay off the network.
+    for transform in &settings.transforms {
+        for lookup in transform.image_lookups(&cx) {
+            let reference = Reference { digest: None, ..lookup.reference };
+            match out.iter_mut().find(|w| w.reference.key() == reference.key()) {
+                Some(w) => w.pins |= lookup.pins,
+                None => out.push(Wanted { reference, pins: lookup.pins }),
+            }
+        }
     }
-    wanted
+    out
+}
+
+/// A reference to look up, and whether a transform pins it (so `dfix.lock` records its digest).
+#[derive(Clone)]
+struct Wanted {
+    reference: Reference,
+    pins: bool,
 }
 
 /// Files whose registry configuration (CA paths made absolute) and `--update-digests` agree share their lookups,
@@ -124,9 +148,11 @@ struct NetworkKey {
 struct LockGroup {
     members: Vec<Arc<Settings>>,
     references: Vec<Reference>,
+    /// Keys of the references some transform pins: the only ones the lock file records.
+    pinned: std::collections::HashSet<String>,
 }
 
-fn resolve_all(wanted: Vec<(Arc<Settings>, Vec<Reference>)>, offline: Option<&str>) -> Lookups {
+fn resolve_all(wanted: Vec<(Arc<Settings>, Vec<Wanted>)>, offline: Option<&str>) -> Lookups {
     let mut groups: HashMap<NetworkKey, HashMap<PathBuf, LockGroup>> = HashMap::new();
     for (settings, references) in wanted {
         let config_dir = settings.config.path.as_deref().and_then(Path::parent).map(Path::to_path_buf);
@@ -138,7 +164,12 @@ fn resolve_all(wanted: Vec<(Arc<Settings>, Vec<Reference>)>, offline: Option<&st
         if !group.members.iter().any(|s| Arc::ptr_eq(s, &settings)) {
             group.members.push(settings);
         }
-        group.references.extend(references);
+        for w in references {
+            if w.pins {
+                group.pinned.insert(w.reference.key());
+            }
+            group.references.push(w.reference);
+        }
     }
     let cache = Cache::dir().map(|dir| Cache::open(&dir));
     let mut lookups = Lookups::default();
@@ -185,6 +216,9 @@ fn resolve_all(wanted: Vec<(Arc<Settings>, Vec<Reference>)>, offline: Option<&st
             if let Some(mut lock) = lock {
                 let mut changed = false;
                 for (k, digest) in resolutions.from_registry() {
+                    if !group.pinned.contains(&k) {
+                        continue;
+                    }
                     if lock.digests.get(&k) != Some(&digest) {
                         lock.digests.insert(k, digest);
                         changed = true;

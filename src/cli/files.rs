@@ -60,16 +60,16 @@ pub fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
     let mut summary = Summary::default();
     let mut warned_stale = false;
 
-    // pin-digest resolves the images of every file in one batch before any file is fixed, so a run where it is on
-    // holds the whole list; otherwise files stream from the search into the workers. Settings are looked up in
-    // path order, so a broken dfix.toml is reported with the first file it governs (the probe for pin-digest has a
-    // cache of its own, so that the report is left to the real run).
-    let pins_digests = Walk::new(&roots).any(|e| match e {
-        walk::Entry::File(p) => probe.for_file(&p).is_ok_and(|s| s.pins_digests()),
+    // Transforms that need images looked up (pin-digest, slim-base) have them resolved for every file in one batch
+    // before any file is fixed, so a run where one is on holds the whole list; otherwise files stream from the
+    // search into the workers. Settings are looked up in path order, so a broken dfix.toml is reported with the
+    // first file it governs (the probe has a cache of its own, so that the report is left to the real run).
+    let looks_up_images = Walk::new(&roots).any(|e| match e {
+        walk::Entry::File(p) => probe.for_file(&p).is_ok_and(|s| s.looks_up_images()),
         _ => false,
     });
     let mut lookups = digests::Lookups::default();
-    let jobs: Box<dyn Iterator<Item = Job<_>> + Send> = if pins_digests {
+    let jobs: Box<dyn Iterator<Item = Job<_>> + Send> = if looks_up_images {
         let jobs: Vec<Job<_>> = walk().map(|e| job(e, &mut cache)).collect();
         let files: Vec<_> = jobs
             .iter()

@@ -132,9 +132,9 @@ impl Settings {
         self.knowledge.as_ref().unwrap_or_else(|| Knowledge::builtin())
     }
 
-    /// Whether `pin-digest` runs, so image digests must be looked up before fixing.
-    pub fn pins_digests(&self) -> bool {
-        self.transforms.iter().any(|t| t.meta().id == "pin-digest")
+    /// Whether a selected transform may need images looked up before fixing (`pin-digest`, `slim-base`).
+    pub fn looks_up_images(&self) -> bool {
+        self.transforms.iter().any(|t| t.looks_up_images())
     }
 
     /// Options for [`engine::fix`], with the digests looked up for this file, if any.

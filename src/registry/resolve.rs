@@ -38,7 +38,9 @@ pub enum Resolution {
         /// Why the registry was not used, when it was asked and failed (the digest then comes from the cache).
         fallback: Option<String>,
     },
-    /// Why the reference could not be resolved.
+    /// The registry answered that the tag does not exist (HTTP 404): a fact, not a failure to ask.
+    Missing(String),
+    /// Why the reference could not be resolved (the registry could not be asked, or refused).
     Failed(String),
 }
 
@@ -156,6 +158,8 @@ pub fn resolve(references: &[Reference], request: &Request<'_>) -> (Resolutions,
                 }
                 Resolution::Resolved { digest, origin: Origin::Registry, fallback: None }
             }
+            // A tag the registry says is not there is not taken from the cache: it was removed, or never existed.
+            Err(e @ super::client::ResolveError::NotFound { .. }) => Resolution::Missing(e.to_string()),
             Err(e) => {
                 let why = e.to_string();
                 from_cache(request, reference, Some(why.clone())).unwrap_or(Resolution::Failed(why))

@@ -8,7 +8,9 @@ use crate::knowledge::{Knowledge, glob_match};
 use crate::registry::{Reference, Resolution};
 use crate::releases::{Date, Kind, Release, ReleaseFamily, Releases};
 use crate::syntax::{Dockerfile, ImageRef, InstructionKind, StageBase};
-use crate::transforms::{Context, Proposals, Transform, TransformMeta, declare_transform, pin_digest};
+use crate::transforms::{
+    Context, ImageLookup, LookupContext, Proposals, Transform, TransformMeta, declare_transform, pin_digest,
+};
 
 declare_transform! {
     /// ## What it does
@@ -101,6 +103,22 @@ struct Site {
 impl Transform for EolBase {
     fn meta(&self) -> &'static TransformMeta {
         &Self::META
+    }
+
+    /// The tags it would move to are asked about only when another selected transform makes the run look images
+    /// up (`pin-digest`): on by default, eol-base keeps a default run off the network, with the table deciding.
+    fn looks_up_images(&self) -> bool {
+        false
+    }
+
+    /// The tags a fix would move to: whether they exist, and their digests, which `pin-digest` writes in the next
+    /// pass (so `dfix.lock` records them).
+    fn image_lookups(&self, cx: &LookupContext<'_>) -> Vec<ImageLookup> {
+        wanted(cx.file, cx.knowledge, cx.config.today())
+            .into_iter()
+            .filter(|r| !cx.config.registry.never_pins(r))
+            .map(|reference| ImageLookup { reference, pins: true })
+            .collect()
     }
 
     fn run(&self, cx: &Context<'_>, out: &mut Proposals) {
@@ -578,8 +596,8 @@ fn report(cx: &Context<'_>, out: &mut Proposals, site: &Site, finding: Finding) 
     let checked = Reference::parse(&target.reference).ok().and_then(|r| cx.digests.and_then(|d| d.get(&r)).cloned());
     let existence = match checked {
         Some(Resolution::Resolved { .. }) => "the registry has it".to_string(),
-        // The registry answered that the tag does not exist (`<host> has no tag `t` in `repo``).
-        Some(Resolution::Failed(why)) if why.contains(" has no tag ") => {
+        // The registry answered that the tag does not exist.
+        Some(Resolution::Missing(why)) => {
             out.propose(
                 site.range.clone(),
                 format!("{message}; no fix: the registry does not have `{}` ({why})", target.reference),

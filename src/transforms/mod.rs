@@ -36,7 +36,8 @@ pub struct Context<'a> {
     pub offline: bool,
     /// The Dockerfile's path, when it has one.
     pub path: Option<&'a std::path::Path>,
-    /// Image digests looked up before fixing (`pin-digest`); `None` when no lookup ran.
+    /// The registry's answers about the images transforms named in [`Transform::image_lookups`] (digests, or that
+    /// a tag is missing), looked up before fixing; `None` when no lookup ran.
     pub digests: Option<&'a crate::registry::Resolutions>,
 }
 
@@ -64,6 +65,41 @@ pub struct TransformMeta {
 pub trait Transform: Sync {
     fn meta(&self) -> &'static TransformMeta;
     fn run(&self, cx: &Context<'_>, out: &mut Proposals);
+
+    /// Whether [`Transform::image_lookups`] may name images: the command line reads files ahead of fixing only when
+    /// a selected transform says so, so runs without such a transform cost nothing.
+    fn looks_up_images(&self) -> bool {
+        false
+    }
+
+    /// The images this transform needs a registry's answer about before it can run on a file: the digest a tag
+    /// points to (`pin-digest`), or whether a candidate tag exists at all (`slim-base`). The engine never does
+    /// I/O, so the command line asks for them first (see `cli::digests`): each distinct reference once per run,
+    /// in parallel, from `dfix.lock`, the registry (mirrors, auth) or, with `--offline`, the cache. The answers
+    /// reach [`Transform::run`] in [`Context::digests`], keyed by reference; a reference whose answer is missing
+    /// there was not asked (nothing needed a lookup, or lookups were not made for this run).
+    fn image_lookups(&self, _cx: &LookupContext<'_>) -> Vec<ImageLookup> {
+        Vec::new()
+    }
+}
+
+/// What a transform may read when it names the images to look up before fixing.
+pub struct LookupContext<'a> {
+    pub file: &'a Dockerfile,
+    pub config: &'a Config,
+    pub knowledge: &'a Knowledge,
+    /// `--update-digests`: references already pinned are looked up again.
+    pub update: bool,
+}
+
+/// One image a transform needs a registry's answer about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageLookup {
+    /// The reference without a digest (a tag is what is asked about).
+    pub reference: crate::registry::Reference,
+    /// The digest will be written into the Dockerfile, so `dfix.lock` records it (`[registry] lock`). Candidates
+    /// that are only checked for existence are not recorded.
+    pub pins: bool,
 }
 
 /// Declares a transform's unit struct and its [`TransformMeta`], taking the docs from the doc comment.
@@ -193,7 +229,12 @@ mod tests {
             let m = t.meta();
             assert!(seen.insert(m.id), "duplicate id {}", m.id);
             assert!(m.id.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{} is not kebab-case", m.id);
-            let stem = std::path::Path::new(m.file).file_stem().unwrap().to_str().unwrap();
+            // A transform is one file, or one directory whose mod.rs declares it.
+            let path = std::path::Path::new(m.file);
+            let stem = match path.file_stem().unwrap().to_str().unwrap() {
+                "mod" => path.parent().unwrap().file_name().unwrap().to_str().unwrap(),
+                stem => stem,
+            };
             assert_eq!(stem.replace('_', "-"), m.id, "transform {} lives in {}", m.id, m.file);
             assert!(!m.summary.is_empty() && !m.docs.is_empty());
             assert!(m.docs.contains("## What it does"), "{} docs lack '## What it does'", m.id);

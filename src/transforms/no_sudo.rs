@@ -35,7 +35,8 @@ declare_transform! {
     /// or its base image is not known to run as root, nothing is changed; the latter is reported.
     ///
     /// ## Knowledge
-    /// `transforms/users.toml`: `root-images` (base images that run as root) and `sudo-env-independent`.
+    /// `transforms/images.toml`: the `runs-as` of the image rules (which base images run as root, which as another
+    /// user); `transforms/shell.toml`: `sudo-env-independent`.
     ///
     /// ## References
     /// - hadolint DL3004 (do not use sudo)
@@ -58,7 +59,7 @@ impl Transform for NoSudo {
     }
 
     fn run(&self, cx: &Context<'_>, out: &mut Proposals) {
-        let users = &cx.knowledge.users;
+        let shell = &cx.knowledge.shell;
         for instr in cx.file.instructions().iter().filter(|i| i.kind == InstructionKind::Run) {
             if !instr.args.as_str().contains("sudo") {
                 continue;
@@ -87,8 +88,8 @@ impl Transform for NoSudo {
                 RunsAs::Unknown => {
                     out.propose(
                         instr.range.clone(),
-                        "`sudo` in RUN; dfix cannot tell whether this stage runs as root (its base image is not in \
-                         the knowledge table `users`)",
+                        "`sudo` in RUN; dfix cannot tell whether this stage runs as root (the knowledge table \
+                         `images` gives no `runs-as` for its base image)",
                     );
                     continue;
                 }
@@ -115,7 +116,7 @@ impl Transform for NoSudo {
                 if !script.text().is_contiguous_range(range.clone()) || shell_word_range(script, target).is_none() {
                     continue;
                 }
-                let env_independent = users.sudo_env_independent.iter().any(|c| c == basename(name));
+                let env_independent = shell.sudo_env_independent.iter().any(|c| c == basename(name));
                 let applicability = if env_independent {
                     out.default_applicability()
                 } else {

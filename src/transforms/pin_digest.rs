@@ -7,7 +7,7 @@ use crate::fix::{Applicability, Edit, Fix};
 use crate::registry::{Origin, Reference, Resolution};
 use crate::syntax::words::split_words;
 use crate::syntax::{Dockerfile, InstructionKind, Stage, StageBase};
-use crate::transforms::{Context, Proposals, Transform, TransformMeta, declare_transform};
+use crate::transforms::{Context, ImageLookup, LookupContext, Proposals, Transform, TransformMeta, declare_transform};
 
 declare_transform! {
     /// ## What it does
@@ -83,6 +83,17 @@ impl Transform for PinDigest {
         &Self::META
     }
 
+    fn looks_up_images(&self) -> bool {
+        true
+    }
+
+    fn image_lookups(&self, cx: &LookupContext<'_>) -> Vec<ImageLookup> {
+        wanted(cx.file, cx.config, cx.update)
+            .into_iter()
+            .map(|reference| ImageLookup { reference, pins: true })
+            .collect()
+    }
+
     fn run(&self, cx: &Context<'_>, out: &mut Proposals) {
         let file = cx.file;
         for target in targets(file) {
@@ -111,7 +122,7 @@ impl Transform for PinDigest {
             };
             let (digest, origin, fallback) = match digests.get(reference) {
                 Some(Resolution::Resolved { digest, origin, fallback }) => (digest, origin, fallback),
-                Some(Resolution::Failed(why)) => {
+                Some(Resolution::Failed(why) | Resolution::Missing(why)) => {
                     let verb = if pinned { "cannot check the pin of" } else { "cannot pin" };
                     out.propose(target.range, format!("{verb} {shown}: {why}"));
                     continue;

@@ -88,12 +88,12 @@ pub fn runs_as(file: &Dockerfile, index: usize, knowledge: &Knowledge) -> RunsAs
     match chain_base(file, index) {
         Some(StageBase::Scratch) => RunsAs::Root,
         Some(StageBase::Image(image)) => {
-            let on_hub = image.registry.as_deref().is_none_or(|r| r == "docker.io" || r == "index.docker.io");
-            let repo = image.repository.strip_prefix("library/").unwrap_or(&image.repository);
-            if on_hub && !image.has_variable && knowledge.users.root_images.iter().any(|p| glob(p, repo)) {
-                RunsAs::Root
-            } else {
-                RunsAs::Unknown
+            let facts = knowledge.images.facts(image);
+            match facts.runs_as {
+                _ if image.has_variable => RunsAs::Unknown,
+                Some(_) if facts.runs_as_root() => RunsAs::Root,
+                Some(_) => RunsAs::NotRoot,
+                None => RunsAs::Unknown,
             }
         }
         _ => RunsAs::Unknown,

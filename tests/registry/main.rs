@@ -514,3 +514,16 @@ fn end_of_life_bases_move_only_to_tags_the_registry_has_and_are_pinned() {
     assert_eq!(registry.manifest_requests("library/debian", "trixie-slim"), 1);
     assert_eq!(registry.manifest_requests("library/alpine", "3.24"), 1);
 }
+
+/// On by default, `eol-base` alone keeps a run off the network: the table decides that the new tag exists.
+#[test]
+fn end_of_life_bases_alone_ask_no_registry() {
+    let Some(registry) = Registry::start(Options::default()) else { return };
+    let toml = format!("[registry]\nmirrors = {{ \"docker.io\" = \"{}\" }}\n", registry.addr);
+    let project = Project::new("FROM debian:stretch-slim\n", Some(toml.as_str()));
+    let args = ["--ignore", "pin-digest", "--extend-select", "eol-base", "--unsafe-fixes", "--as-of", "2026-12-04"];
+    let out = run(project.dfix(&[&args[..], &["--apply"]].concat()));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(project.read("Dockerfile"), "FROM debian:trixie-slim\n");
+    assert_eq!(registry.all_manifest_requests(), 0, "{}", out.stderr);
+}
