@@ -34,8 +34,11 @@ declare_transform! {
     /// - the runtime itself has reached its end (`python:3.7`, `node:14`, `golang:1.16-stretch`): a runtime
     ///   upgrade is a code change, so the note names the supported versions;
     /// - the image is discontinued (`centos`, `openjdk`): the note names its successors;
+    /// - the stage names the old release elsewhere (an apt source for `stretch`, Alpine's `v3.10` repository),
+    ///   which would no longer match the new base;
     /// - the image comes from an `ARG` that other lines use, or from several variables;
-    /// - the tag names one build (`stretch-20230227`) or a variant the table does not know.
+    /// - the tag names one build (`stretch-20230227`), pins a runtime's patch release (`python:3.12.1-bullseye`:
+    ///   the note names the release's tag that is published), or has a variant the table does not know.
     ///
     /// "Today" is the system date; `--as-of YYYY-MM-DD` (or `as-of` in `dfix.toml`) replaces it, so that a run can
     /// be reproduced. When the table was last checked more than a year before that day, dfix says once that its
