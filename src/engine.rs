@@ -13,6 +13,7 @@ use std::ops::Range;
 use crate::config::Config;
 use crate::fix::{Applicability, Edit, Proposal, apply_edits};
 use crate::knowledge::Knowledge;
+use crate::suppress::{SuppressionNote, Suppressions};
 use crate::syntax::{Dockerfile, SyntaxError};
 use crate::transforms::{Context, Proposals, Transform};
 
@@ -33,6 +34,8 @@ pub struct Options<'a> {
     pub path: Option<&'a std::path::Path>,
     /// Image digests resolved before fixing, for `pin-digest` (the engine itself never uses the network).
     pub digests: Option<&'a crate::registry::Resolutions>,
+    /// Report suppression comments that suppressed nothing (`--warn-unused-ignores`).
+    pub warn_unused_ignores: bool,
 }
 
 impl<'a> Options<'a> {
@@ -48,6 +51,7 @@ impl<'a> Options<'a> {
             offline: true,
             path: None,
             digests: None,
+            warn_unused_ignores: false,
         }
     }
 }
@@ -81,6 +85,9 @@ pub struct Outcome {
     /// The edits applied, pass by pass: each pass's edits are sorted and relative to the text the pass started
     /// from, so applying them in turn to the input gives [`Outcome::output`] (the property tests check this).
     pub passes: Vec<Vec<Edit>>,
+    /// Problems with suppression comments, with ranges in [`Outcome::output`]: ids of `# dfix ignore=` that name no
+    /// transform, and (with [`Options::warn_unused_ignores`]) suppressions that suppressed nothing in any pass.
+    pub suppression_notes: Vec<SuppressionNote>,
 }
 
 impl Outcome {
@@ -121,7 +128,8 @@ pub fn propose_once(source: &str, options: &Options<'_>) -> Result<Vec<Proposal>
     if !file.errors().is_empty() {
         return Err(file.errors().to_vec());
     }
-    let proposals = propose(&file, &options.transforms, options);
+    let suppressions = Suppressions::of(&file);
+    let proposals = propose(&file, &options.transforms, options, &suppressions, &mut suppressions.usage());
     crate::syntax::ShellScript::forget_ahead();
     Ok(proposals)
 }
@@ -142,16 +150,35 @@ fn fix_to_fixed_point(source: &str, options: &Options<'_>) -> Result<Outcome, Ve
         let mut passes = Vec::new();
         let active: Vec<&'static dyn Transform> =
             options.transforms.iter().copied().filter(|t| !disabled.contains(&t.meta().id)).collect();
+        // Which suppression ids suppressed something, in any pass. Transforms neither add nor remove suppression
+        // comments (merge-runs never joins across one), so the n-th suppression of every pass is the same one.
+        let mut used: Vec<Vec<bool>> = Vec::new();
 
         for _pass in 0..options.max_passes.max(1) {
-            let proposals = propose(&file, &active, options);
+            let suppressions = Suppressions::of(&file);
+            if used.is_empty() {
+                used = suppressions.usage();
+            }
+            let proposals = propose(&file, &active, options, &suppressions, &mut used);
             let chosen = choose(&proposals, options.required);
             if chosen.is_empty() {
                 let remaining = proposals
                     .into_iter()
                     .filter(|p| p.fix.as_ref().is_none_or(|f| !f.applies(options.required)))
                     .collect();
-                return Ok(Outcome { output: file.source().to_string(), applied, remaining, internal_errors, passes });
+                let mut suppression_notes = suppressions.unknown_ids();
+                if options.warn_unused_ignores {
+                    suppression_notes.extend(suppressions.unused(&used, &active));
+                    suppression_notes.sort_by_key(|n| n.range.start);
+                }
+                return Ok(Outcome {
+                    output: file.source().to_string(),
+                    applied,
+                    remaining,
+                    internal_errors,
+                    passes,
+                    suppression_notes,
+                });
             }
 
             match apply_checked(&file, &chosen, &proposals) {
@@ -183,7 +210,8 @@ fn fix_to_fixed_point(source: &str, options: &Options<'_>) -> Result<Outcome, Ve
         }
 
         // No fixed point: disable what is still changing the file and start over.
-        let proposals = propose(&file, &active, options);
+        let suppressions = Suppressions::of(&file);
+        let proposals = propose(&file, &active, options, &suppressions, &mut used);
         let mut culprits: Vec<&'static str> =
             choose(&proposals, options.required).into_iter().map(|i| proposals[i].transform).collect();
         culprits.sort_unstable();
@@ -203,8 +231,15 @@ fn fix_to_fixed_point(source: &str, options: &Options<'_>) -> Result<Outcome, Ve
     }
 }
 
-/// Run every active transform on `file`.
-fn propose(file: &Dockerfile, active: &[&'static dyn Transform], options: &Options<'_>) -> Vec<Proposal> {
+/// Run every active transform on `file`, and drop the findings its suppression comments suppress, marking in `used`
+/// the suppression ids that did.
+fn propose(
+    file: &Dockerfile,
+    active: &[&'static dyn Transform],
+    options: &Options<'_>,
+    suppressions: &Suppressions,
+    used: &mut [Vec<bool>],
+) -> Vec<Proposal> {
     let cx = Context {
         file,
         config: options.config,
@@ -212,6 +247,7 @@ fn propose(file: &Dockerfile, active: &[&'static dyn Transform], options: &Optio
         offline: options.offline,
         path: options.path,
         digests: options.digests,
+        suppressions,
     };
     let mut all = Vec::new();
     for t in active {
@@ -221,6 +257,19 @@ fn propose(file: &Dockerfile, active: &[&'static dyn Transform], options: &Optio
         t.run(&cx, &mut out);
         all.extend(out.into_vec());
     }
+    if suppressions.is_empty() {
+        return all;
+    }
+    all.retain(|p| {
+        let mut suppressed = false;
+        for (s, i) in suppressions.covering(p.transform, p.range.start) {
+            suppressed = true;
+            if let Some(flag) = used.get_mut(s).and_then(|u| u.get_mut(i)) {
+                *flag = true;
+            }
+        }
+        !suppressed
+    });
     all
 }
 
@@ -420,6 +469,26 @@ mod tests {
         let first = found.iter().find(|p| p.transform == "upper").unwrap();
         assert_eq!(first.fix.as_ref().unwrap().edits()[0].range(), 0..4);
         assert!(propose_once("FROM a\nRUN cat <<EOF\n", &options).is_err());
+    }
+
+    #[test]
+    fn suppressed_findings_are_dropped_in_every_entry_point() {
+        let config = Config::default();
+        let src = "from debian:12\n# dfix ignore=ALL\nrun true\nrun false\n";
+        let options =
+            Options { warn_unused_ignores: true, ..Options::new(vec![&Upper], &config, Knowledge::builtin()) };
+        let found = propose_once(src, &options).expect("parses");
+        let starts: Vec<usize> = found.iter().map(|p| p.range.start).collect();
+        assert_eq!(starts, [0, src.find("run false").unwrap()]);
+        let out = fix(src, &options).expect("parses");
+        assert_eq!(out.output, "FROM debian:12\n# dfix ignore=ALL\nrun true\nRUN false\n");
+        assert!(out.suppression_notes.is_empty(), "{:?}", out.suppression_notes);
+        // Test transforms are not registered, so `ALL` names them. Nothing to suppress: reported when asked for.
+        let out = fix("FROM a\n# dfix global ignore=all\n", &options).expect("parses");
+        assert_eq!(out.suppression_notes.len(), 1);
+        assert_eq!(out.suppression_notes[0].kind, crate::suppress::NoteKind::Unused);
+        let quiet = Options { warn_unused_ignores: false, ..options };
+        assert!(fix("FROM a\n# dfix global ignore=all\n", &quiet).unwrap().suppression_notes.is_empty());
     }
 
     #[test]

@@ -413,7 +413,7 @@ fn config_errors_name_the_file_and_give_a_hint() {
         .assert()
         .code(2)
         .stdout("")
-        .stderr(predicate::str::contains("typo.toml: unknown transform `copy-not-ad` in `ignore`"))
+        .stderr(predicate::str::contains("typo.toml:1:11: unknown transform `copy-not-ad` in `ignore`"))
         .stderr(predicate::str::contains("did you mean `copy-not-add`?"));
     dfix(dir.path())
         .args(["--config", "missing.toml"])

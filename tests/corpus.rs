@@ -1,11 +1,14 @@
 //! Runs every fixture pair under `corpus/<transform>/<case>/`: `input.Dockerfile` fixed by that transform alone
 //! must give `expected.Dockerfile`, and fixing `expected.Dockerfile` again must change nothing. Cases under
-//! `corpus/_all/` run the default transform set. An optional `case.toml` holds `unsafe-fixes = true` and a
-//! `config` string (the content of a `dfix.toml`); `notes` (text findings left on the output must contain) and
-//! `no-notes = true` (none may be left); for `pin-digest` and `eol-base`, `digests` (image as written -> digest, as
-//! if resolved before fixing; `missing: <why>` when the registry says the tag does not exist, other text when it
-//! could not be asked), `digest-origin` (`registry`, `lock` or `cache`) and `update-digests`. `DFIX_BLESS=1`
-//! rewrites the expected files.
+//! `corpus/_all/` and the other directories starting with `_` (such as `corpus/_suppressions/`) run the default
+//! transform set. An optional `case.toml` holds `unsafe-fixes = true` and a `config` string (the content of a
+//! `dfix.toml`); for `pin-digest`, `digests` (image as written -> digest, as if resolved before fixing),
+//! `digest-origin` (`registry`, `lock` or `cache`) and `update-digests`; for suppression comments,
+//! `warn-unused-ignores = true` and `notes`, the suppression notes expected on the output, each as
+//! `"line:col: message"` (when `notes` is absent, there must be none); `findings` (text that some finding left on
+//! the output must contain: a refusal's reason, an end date) and `no-findings = true` (none may be left);
+//! `missing: <why>` as a digest says the registry reported the tag missing (`eol-base`). `DFIX_BLESS=1` rewrites the
+//! expected files.
 
 use std::path::{Path, PathBuf};
 
@@ -30,12 +33,16 @@ struct CaseOptions {
     digest_origin: Option<String>,
     #[serde(default)]
     update_digests: bool,
-    /// Text each of which some finding left on the output must contain (a refusal's reason, an end date).
+    #[serde(default)]
+    warn_unused_ignores: bool,
     #[serde(default)]
     notes: Vec<String>,
+    /// Text each of which some finding left on the output must contain (a refusal's reason, an end date).
+    #[serde(default)]
+    findings: Vec<String>,
     /// No finding at all may be left on the output.
     #[serde(default)]
-    no_notes: bool,
+    no_findings: bool,
 }
 
 fn main() {
@@ -67,7 +74,7 @@ fn dirs(path: &Path) -> Vec<PathBuf> {
 }
 
 fn transforms_for(group: &str) -> Result<Vec<&'static dyn Transform>, Failed> {
-    if group == "_all" {
+    if group.starts_with('_') {
         return Ok(TRANSFORMS.iter().copied().filter(|t| t.meta().default_enabled).collect());
     }
     TRANSFORMS
@@ -99,6 +106,7 @@ fn run_case(group: &str, dir: &Path) -> Result<(), Failed> {
         required: if options.unsafe_fixes { Applicability::Unsafe } else { Applicability::Safe },
         max_passes: 10,
         digests: digests.as_ref(),
+        warn_unused_ignores: options.warn_unused_ignores,
         ..Options::new(transforms, &config, &knowledge)
     };
     let outcome = engine::fix(&input, &opts).map_err(|errors| format!("input does not parse: {errors:?}"))?;
@@ -116,13 +124,28 @@ fn run_case(group: &str, dir: &Path) -> Result<(), Failed> {
         )
         .into());
     }
+    let notes: Vec<String> = outcome
+        .suppression_notes
+        .iter()
+        .map(|n| {
+            let before = &outcome.output[..n.range.start];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            format!("{line}:{column}: {}", n.message)
+        })
+        .collect();
+    if notes != options.notes {
+        return Err(
+            format!("suppression notes differ\n--- expected\n{:#?}\n--- actual\n{notes:#?}", options.notes).into()
+        );
+    }
     let left: Vec<&str> = outcome.remaining.iter().map(|p| p.message.as_str()).collect();
-    for note in &options.notes {
-        if !left.iter().any(|m| m.contains(note.as_str())) {
-            return Err(format!("no finding says `{note}`; the findings: {left:#?}").into());
+    for finding in &options.findings {
+        if !left.iter().any(|m| m.contains(finding.as_str())) {
+            return Err(format!("no finding says `{finding}`; the findings: {left:#?}").into());
         }
     }
-    if options.no_notes && !left.is_empty() {
+    if options.no_findings && !left.is_empty() {
         return Err(format!("findings left where none are expected: {left:#?}").into());
     }
     if input == expected && !outcome.applied.is_empty() {

@@ -32,8 +32,11 @@ Examples:
 Exit status: 0 when nothing would change (or --apply/--stdin-filename succeeded), 1 when the diff or --check \
 found changes, 2 on a usage error or when any file could not be read, parsed or written.
 
-Settings come from the nearest dfix.toml above each Dockerfile (or from --config); options given here win. \
-To name a path that is also a subcommand, write it as ./rules or after --.";
+Settings come from the nearest dfix.toml above each Dockerfile (or from --config); without one, from the nearest \
+.hadolint.yaml, else from $XDG_CONFIG_HOME/hadolint.yaml (--isolated reads none). Options given here win. \
+Comments such as `# dfix ignore=merge-runs` above an instruction, `# dfix global ignore=...`, `# hadolint \
+ignore=...` and `# check=skip=...` suppress findings. To name a path that is also a subcommand, write it as ./rules \
+or after --.";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -153,8 +156,18 @@ pub struct FixArgs {
     pub as_of: Option<crate::releases::Date>,
 
     /// Use this dfix.toml for every file instead of searching for the nearest one.
+    ///
+    /// A file named `*.yaml` or `*.yml` is read as a hadolint configuration.
     #[arg(long, value_name = "PATH")]
     pub config: Option<PathBuf>,
+
+    /// Read no configuration file: no dfix.toml, no .hadolint.yaml, no $XDG_CONFIG_HOME/hadolint.yaml.
+    #[arg(long, conflicts_with = "config")]
+    pub isolated: bool,
+
+    /// Report suppression comments (`# dfix ignore=`, `# hadolint ignore=`, `# check=skip=`) that suppress nothing.
+    #[arg(long)]
+    pub warn_unused_ignores: bool,
 }
 
 fn parse_day(text: &str) -> Result<crate::releases::Date, String> {

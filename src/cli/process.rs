@@ -94,7 +94,10 @@ pub fn fix_source(path: &Path, source: &Source, settings: &Settings, digests: Op
         fixes: outcome.applied_by_transform(),
         held_back_unsafe: outcome.held_back_unsafe(),
         errors: outcome.internal_errors.iter().map(|e| problems::internal_error(path, e)).collect(),
-        notes: problems::notes(path, &outcome.output, &outcome.remaining),
+        notes: problems::suppression_notes(path, &outcome.output, &outcome.suppression_notes)
+            .into_iter()
+            .chain(problems::notes(path, &outcome.output, &outcome.remaining))
+            .collect(),
     }
 }
 

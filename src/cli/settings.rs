@@ -1,8 +1,10 @@
 //! Settings for one Dockerfile: the command line merged over the dfix.toml that governs the file.
 //!
 //! Each file is governed by `--config` when given, otherwise by the nearest `dfix.toml` in its directory or an
-//! ancestor. [`SettingsCache`] remembers the answer per directory and loads each `dfix.toml` once, so a tree of
-//! hundreds of Dockerfiles costs one lookup per directory.
+//! ancestor; when there is none, by the nearest `.hadolint.yaml` (or `.hadolint.yml`), else by the user's
+//! `$XDG_CONFIG_HOME/hadolint.yaml` (see [`crate::hadolint_config`]). `--isolated` reads none of them.
+//! [`SettingsCache`] remembers the answer per directory and loads each file once, so a tree of hundreds of
+//! Dockerfiles costs one lookup per directory.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -13,6 +15,7 @@ use crate::cli::select::{self, Layer, UnknownTransform};
 use crate::config::{Config, ConfigError};
 use crate::engine;
 use crate::fix::Applicability;
+use crate::hadolint_config;
 use crate::knowledge::{Knowledge, KnowledgeError};
 use crate::transforms::Transform;
 
@@ -28,6 +31,10 @@ pub struct Overrides {
     pub update_digests: bool,
     /// `--as-of`: the day end-of-life dates are compared with.
     pub as_of: Option<crate::releases::Date>,
+    /// `--warn-unused-ignores`.
+    pub warn_unused_ignores: bool,
+    /// `--isolated`: read no configuration file.
+    pub isolated: bool,
 }
 
 impl Overrides {
@@ -41,6 +48,8 @@ impl Overrides {
             offline: args.offline,
             update_digests: args.update_digests,
             as_of: args.as_of,
+            warn_unused_ignores: args.warn_unused_ignores,
+            isolated: args.isolated,
         };
         select::validate(&overrides.layer())?;
         Ok(overrides)
@@ -60,6 +69,8 @@ pub struct Settings {
     pub offline: bool,
     /// Re-resolve pinned images (`--update-digests` or `update-digests = true`).
     pub update_digests: bool,
+    /// Report suppressions that suppress nothing (`--warn-unused-ignores` or `warn-unused-ignores = true`).
+    pub warn_unused_ignores: bool,
     pub config: Config,
     /// `None` when dfix.toml extends nothing and the built-in tables are used as they are.
     knowledge: Option<Knowledge>,
@@ -82,10 +93,11 @@ impl std::fmt::Debug for Settings {
 pub enum SettingsError {
     #[error(transparent)]
     Config(#[from] ConfigError),
-    #[error("{}: {source}", .path.display())]
-    Knowledge { path: PathBuf, source: KnowledgeError },
-    #[error("{}: {source} in `{key}`", .path.display())]
-    Selection { path: PathBuf, key: &'static str, source: UnknownTransform },
+    /// `at` is `path:line:column` of the table or key at fault, or the path.
+    #[error("{at}: {source}")]
+    Knowledge { at: String, source: KnowledgeError },
+    #[error("{at}: {source} in `{key}`")]
+    Selection { at: String, key: &'static str, source: UnknownTransform },
 }
 
 impl SettingsError {
@@ -93,7 +105,7 @@ impl SettingsError {
     pub fn hint(&self) -> String {
         match self {
             SettingsError::Selection { source, .. } => source.hint(),
-            _ => "fix the file, or pass --config with another dfix.toml".to_string(),
+            _ => "fix the file, or pass --config with another dfix.toml (or --isolated to read none)".to_string(),
         }
     }
 }
@@ -103,7 +115,6 @@ impl Settings {
         if let Some(day) = overrides.as_of {
             config.as_of = Some(day.to_string());
         }
-        let path = config.path.clone().unwrap_or_else(|| PathBuf::from(Config::FILE_NAME));
         let from_file =
             Layer { select: config.select.as_deref(), extend_select: &config.extend_select, ignore: &config.ignore };
         for (key, names) in [
@@ -112,7 +123,10 @@ impl Settings {
             ("ignore", from_file.ignore),
         ] {
             let layer = Layer { ignore: names, ..Layer::default() };
-            select::validate(&layer).map_err(|source| SettingsError::Selection { path: path.clone(), key, source })?;
+            select::validate(&layer).map_err(|source| {
+                let index = names.iter().position(|n| n.trim() == source.name).unwrap_or(0).to_string();
+                SettingsError::Selection { at: config.at(&[key, &index]), key, source }
+            })?;
         }
         let transforms = select::select(&[from_file, overrides.layer()]).expect("names were validated");
         let unsafe_fixes = overrides.unsafe_fixes.or(config.unsafe_fixes).unwrap_or(false);
@@ -120,12 +134,33 @@ impl Settings {
         let knowledge = if config.knowledge.is_empty() {
             None
         } else {
-            let knowledge = Knowledge::with_extensions(&config.knowledge)
-                .map_err(|source| SettingsError::Knowledge { path: path.clone(), source })?;
+            let knowledge = Knowledge::with_extensions(&config.knowledge).map_err(|source| {
+                // The key at fault: the unknown table, or the `in `table.key`` serde names at the end of the message.
+                let keys: Vec<String> = match &source {
+                    KnowledgeError::UnknownTable(table) => vec![table.clone()],
+                    KnowledgeError::Moved(_) => vec!["users".to_string()],
+                    KnowledgeError::Invalid { message, .. } => message
+                        .rsplit_once("in `")
+                        .and_then(|(_, tail)| tail.split_once('`'))
+                        .map(|(path, _)| path.split('.').map(str::to_string).collect())
+                        .unwrap_or_default(),
+                };
+                let keys: Vec<&str> = std::iter::once("knowledge").chain(keys.iter().map(String::as_str)).collect();
+                SettingsError::Knowledge { at: config.at(&keys), source }
+            })?;
             Some(knowledge)
         };
         let update_digests = overrides.update_digests || config.update_digests.unwrap_or(false);
-        Ok(Self { transforms, required, offline: overrides.offline, update_digests, config, knowledge })
+        let warn_unused_ignores = overrides.warn_unused_ignores || config.warn_unused_ignores.unwrap_or(false);
+        Ok(Self {
+            transforms,
+            required,
+            offline: overrides.offline,
+            update_digests,
+            warn_unused_ignores,
+            config,
+            knowledge,
+        })
     }
 
     pub fn knowledge(&self) -> &Knowledge {
@@ -152,6 +187,7 @@ impl Settings {
             offline: self.offline,
             path: Some(path),
             digests,
+            warn_unused_ignores: self.warn_unused_ignores,
         }
     }
 }
@@ -165,6 +201,10 @@ pub struct SettingsCache {
     absolute: HashMap<PathBuf, PathBuf>,
     /// Directory (absolute) -> the nearest dfix.toml at or above it.
     nearest: HashMap<PathBuf, Option<PathBuf>>,
+    /// Directory (absolute) -> the nearest .hadolint.yaml or .hadolint.yml at or above it.
+    nearest_hadolint: HashMap<PathBuf, Option<PathBuf>>,
+    /// The user's hadolint.yaml, used when no file applies above a Dockerfile.
+    user_hadolint: Option<PathBuf>,
     /// dfix.toml path (`None`: no file) -> its settings.
     loaded: HashMap<Option<PathBuf>, Result<Arc<Settings>, Arc<SettingsError>>>,
 }
@@ -181,10 +221,20 @@ impl SettingsCache {
     /// With `config`, every file uses that dfix.toml, and failing to load it is an error right away.
     pub fn new(overrides: Overrides, config: Option<&Path>) -> Result<Self, SettingsError> {
         let explicit = match config {
-            Some(path) => Some(Arc::new(Settings::new(Config::load(path)?, &overrides)?)),
+            Some(path) => Some(Arc::new(Settings::new(load(path)?, &overrides)?)),
+            None if overrides.isolated => Some(Arc::new(Settings::new(Config::default(), &overrides)?)),
             None => None,
         };
-        Ok(Self { overrides, explicit, absolute: HashMap::new(), nearest: HashMap::new(), loaded: HashMap::new() })
+        let user_hadolint = if explicit.is_some() { None } else { hadolint_config::user_config() };
+        Ok(Self {
+            overrides,
+            explicit,
+            absolute: HashMap::new(),
+            nearest: HashMap::new(),
+            nearest_hadolint: HashMap::new(),
+            user_hadolint,
+            loaded: HashMap::new(),
+        })
     }
 
     /// The settings for the Dockerfile at `file` (which need not exist).
@@ -204,12 +254,13 @@ impl SettingsCache {
                 absolute
             }
         };
-        let config = self.nearest_config(&dir);
+        let config =
+            self.nearest_config(&dir).or_else(|| self.nearest_hadolint(&dir)).or_else(|| self.user_hadolint.clone());
         if let Some(known) = self.loaded.get(&config) {
             return known.clone().map_err(|error| LookupError { error, first: false });
         }
         let loaded = match &config {
-            Some(path) => Config::load(&relative_to_cwd(path)).map_err(SettingsError::from),
+            Some(path) => load(&relative_to_cwd(path)).map_err(SettingsError::from),
             None => Ok(Config::default()),
         }
         .and_then(|c| Settings::new(c, &self.overrides))
@@ -217,6 +268,16 @@ impl SettingsCache {
         .map_err(Arc::new);
         self.loaded.insert(config, loaded.clone());
         loaded.map_err(|error| LookupError { error, first: true })
+    }
+
+    fn nearest_hadolint(&mut self, dir: &Path) -> Option<PathBuf> {
+        if let Some(found) = self.nearest_hadolint.get(dir) {
+            return found.clone();
+        }
+        let here = hadolint_config::FILE_NAMES.iter().map(|name| dir.join(name)).find(|p| p.is_file());
+        let found = here.or_else(|| dir.parent().and_then(|parent| self.nearest_hadolint(parent)));
+        self.nearest_hadolint.insert(dir.to_path_buf(), found.clone());
+        found
     }
 
     fn nearest_config(&mut self, dir: &Path) -> Option<PathBuf> {
@@ -232,6 +293,11 @@ impl SettingsCache {
         self.nearest.insert(dir.to_path_buf(), found.clone());
         found
     }
+}
+
+/// A dfix.toml, or a hadolint configuration when the name ends in `.yaml` or `.yml`.
+fn load(path: &Path) -> Result<Config, ConfigError> {
+    if hadolint_config::is_hadolint_file(path) { hadolint_config::load(path) } else { Config::load(path) }
 }
 
 /// A directory made absolute, so the search for dfix.toml can go above the working directory.
@@ -273,8 +339,22 @@ mod tests {
     fn unknown_names_in_config_name_the_file_and_key() {
         let config = Config::from_str("ignore = [\"copy-not-ad\"]\n", Path::new("sub/dfix.toml")).unwrap();
         let err = Settings::new(config, &Overrides::default()).unwrap_err();
-        assert_eq!(err.to_string(), "sub/dfix.toml: unknown transform `copy-not-ad` in `ignore`");
+        assert_eq!(err.to_string(), "sub/dfix.toml:1:11: unknown transform `copy-not-ad` in `ignore`");
         assert!(err.hint().contains("copy-not-add"));
+    }
+
+    #[test]
+    fn bad_knowledge_extensions_name_the_line() {
+        let err = |text: &str| {
+            let config = Config::from_str(text, Path::new("dfix.toml")).unwrap();
+            Settings::new(config, &Overrides::default()).unwrap_err().to_string()
+        };
+        let unknown = err("ignore = []\n[knowledge.nope]\na = 1\n");
+        assert!(unknown.starts_with("dfix.toml:2:12: unknown knowledge table `nope`"), "{unknown}");
+        let wrong = err("[knowledge.files]\n\narchive-suffixes = 3\n");
+        assert!(wrong.starts_with("dfix.toml:3:20: ") && wrong.contains("files.archive-suffixes"), "{wrong}");
+        let selection = err("extend-select = [\n  \"pin-digest\",\n  \"nope\",\n]\n");
+        assert_eq!(selection, "dfix.toml:3:3: unknown transform `nope` in `extend-select`");
     }
 
     #[test]

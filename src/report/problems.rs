@@ -4,6 +4,7 @@ use std::path::Path;
 
 use crate::engine::InternalError;
 use crate::fix::{Applicability, Proposal};
+use crate::suppress::SuppressionNote;
 use crate::syntax::SyntaxError;
 
 /// `path:line:col: message` for each syntax error, then a line saying the file was left alone.
@@ -23,10 +24,7 @@ pub fn notes(path: &Path, text: &str, remaining: &[Proposal]) -> Vec<String> {
         .iter()
         .filter(|p| p.fix.as_ref().is_none_or(|f| f.applicability() == Applicability::DisplayOnly))
         .map(|p| {
-            let start = p.range.start.min(text.len());
-            let before = &text[..start];
-            let line = before.matches('\n').count() + 1;
-            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            let (line, column) = line_col(text, p.range.start);
             let hint = match &p.fix {
                 Some(fix) => format!(" (suggestion: {})", fix.title()),
                 None => String::new(),
@@ -34,6 +32,26 @@ pub fn notes(path: &Path, text: &str, remaining: &[Proposal]) -> Vec<String> {
             format!("{}:{line}:{column}: note: {}{hint} [{}]", path.display(), p.message, p.transform)
         })
         .collect()
+}
+
+/// `path:line:col: note: message` for each problem with a suppression comment. `text` is the file the notes'
+/// ranges refer to.
+pub fn suppression_notes(path: &Path, text: &str, notes: &[SuppressionNote]) -> Vec<String> {
+    notes
+        .iter()
+        .map(|n| {
+            let (line, column) = line_col(text, n.range.start);
+            format!("{}:{line}:{column}: note: {}", path.display(), n.message)
+        })
+        .collect()
+}
+
+/// 1-based line and column (in characters) of byte `offset` of `text`.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
 }
 
 /// A transform misbehaved: its fixes were rolled back, the others were kept.

@@ -92,6 +92,10 @@ impl Transform for AptCleanup {
         &Self::META
     }
 
+    fn check_option(&self, key: &str, value: &toml::Value) -> Result<(), String> {
+        crate::transforms::packages::check_cache_option(self.meta().id, key, value)
+    }
+
     fn run(&self, cx: &Context<'_>, out: &mut Proposals) {
         let apt = &cx.knowledge.package_managers.apt;
         let mode = match packages::cache_mode(cx.config, Self::META.id) {

@@ -240,6 +240,7 @@ impl<'a> JoinBody<'a> {
         let pragma = file.text(between.clone()).lines().any(|l| {
             let text = l.trim_start().trim_start_matches('#').trim_start().to_ascii_lowercase();
             knowledge.shell.pragma_comments.iter().any(|p| text.starts_with(&p.to_ascii_lowercase()))
+                || crate::suppress::is_suppression_comment(l)
         });
         if pragma {
             return Err(JoinRefusal::Pragma);

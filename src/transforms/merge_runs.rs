@@ -49,8 +49,9 @@ declare_transform! {
     ///   `&&` joins whole bodies. A body that may turn on `errexit` (`set -e`, an ERR trap, or a SHELL with `-e`)
     ///   only comes last, unless it is a plain `&&` chain of simple commands, because the shell ignores `errexit`
     ///   on the left of `&&`.
-    /// - A comment between them that addresses a tool about the next instruction (`# hadolint ignore=...`; the
-    ///   `pragma-comments` table) prevents the join.
+    /// - A comment between them that addresses a tool about the next instruction (`# hadolint ignore=...`,
+    ///   `# dfix ignore=...`; the `pragma-comments` table) prevents the join, and a RUN under a suppression
+    ///   comment is merged with neither neighbour (the merged RUN would widen what the comment suppresses).
     /// - A body with `exit`, `return`, `exec`, a background job (`&`, `coproc`), a service start (`service`,
     ///   `/etc/init.d/...`; the `daemon-starters` table) or a `#` comment is not joined.
     ///
@@ -136,8 +137,19 @@ impl Transform for MergeRuns {
                     continue;
                 }
             }
-            start += chain.len();
             let range = chain[0].instr.range.start..chain[chain.len() - 1].instr.range.end;
+            // A RUN under a suppression comment stays out of any merge: absorbing the next RUN would widen what the
+            // comment suppresses (for dfix and for hadolint alike). When it suppresses merge-runs, the finding is
+            // still made, for the engine to drop and count the suppression as used. No RUN after a suppression
+            // comment joins the one before it either: the comment between them prevents that.
+            if cx.suppressions.governs_instruction(chain[0].instr.index) {
+                if cx.suppressions.suppresses(self.meta().id, range.start) {
+                    out.propose(range, "consecutive RUN instructions make separate layers");
+                }
+                start += 1;
+                continue;
+            }
+            start += chain.len();
             let n = chain.len();
             out.fix(
                 range,

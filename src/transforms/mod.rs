@@ -39,6 +39,9 @@ pub struct Context<'a> {
     /// The registry's answers about the images transforms named in [`Transform::image_lookups`] (digests, or that
     /// a tag is missing), looked up before fixing; `None` when no lookup ran.
     pub digests: Option<&'a crate::registry::Resolutions>,
+    /// The file's suppression comments. The engine drops suppressed findings itself; a transform reads them only
+    /// when a suppression changes what it may do elsewhere (merge-runs keeps a suppressed RUN out of any merge).
+    pub suppressions: &'a crate::suppress::Suppressions,
 }
 
 /// Static description of a transform, shown by `dfix rules` and `dfix explain`.
@@ -65,6 +68,12 @@ pub struct TransformMeta {
 pub trait Transform: Sync {
     fn meta(&self) -> &'static TransformMeta;
     fn run(&self, cx: &Context<'_>, out: &mut Proposals);
+
+    /// Check one option of `[transforms.<id>]` in dfix.toml (other than `applicability`, which every transform
+    /// has) when the file is read: `Err` says what is wrong with it, completing "`transforms.<id>.<key>` ...".
+    fn check_option(&self, _key: &str, _value: &toml::Value) -> Result<(), String> {
+        Err(format!("is not an option of {} (it has none but `applicability`)", self.meta().id))
+    }
 
     /// Whether [`Transform::image_lookups`] may name images: the command line reads files ahead of fixing only when
     /// a selected transform says so, so runs without such a transform cost nothing.

@@ -422,6 +422,15 @@ pub fn cache_mode(config: &crate::config::Config, id: &str) -> Result<CacheMode,
     }
 }
 
+/// [`crate::transforms::Transform::check_option`] for the transforms whose only option is `cache`.
+pub fn check_cache_option(id: &str, key: &str, value: &toml::Value) -> Result<(), String> {
+    match (key, value.as_str()) {
+        ("cache", Some("cleanup" | "mount")) => Ok(()),
+        ("cache", _) => Err(format!("is {value}; it must be \"cleanup\" or \"mount\"")),
+        _ => Err(format!("is not an option of {id} (its options: `applicability`, `cache`)")),
+    }
+}
+
 /// Whether the command runs through `sudo` (its cleanup must too, when the RUN does not run as root).
 pub fn uses_sudo(cmd: &Command) -> bool {
     cmd.words[..cmd.unwrapped_start()].iter().any(|w| w.value.as_deref().is_some_and(|v| basename(v) == "sudo"))
@@ -532,15 +541,20 @@ mod tests {
         let ok = Config::from_str("[transforms.apt-cleanup]\ncache = \"mount\"\n", path).unwrap();
         assert_eq!(cache_mode(&ok, "apt-cleanup"), Ok(CacheMode::Mount));
         assert_eq!(cache_mode(&ok, "package-cache"), Ok(CacheMode::Cleanup));
-        let bad = Config::from_str("[transforms.apt-cleanup]\ncache = \"mnt\"\n", path).unwrap();
-        let err = cache_mode(&bad, "apt-cleanup").unwrap_err();
+        // dfix.toml refuses bad values when it is read, naming the line...
+        let err = Config::from_str("[transforms.apt-cleanup]\ncache = \"mnt\"\n", path).unwrap_err().to_string();
+        assert!(err.starts_with("repo/dfix.toml:2:9: `transforms.apt-cleanup.cache` is \"mnt\""), "{err}");
+        let err = Config::from_str("cache = 1\n", path).unwrap_err().to_string();
+        assert!(err.starts_with("repo/dfix.toml:1:9: `cache` is 1"), "{err}");
+        // ... and a configuration built otherwise still gets the transform's message.
+        let unchecked = |text: &str| Config { path: Some(path.into()), ..toml::from_str::<Config>(text).unwrap() };
+        let err = cache_mode(&unchecked("[transforms.apt-cleanup]\ncache = \"mnt\"\n"), "apt-cleanup").unwrap_err();
         assert!(err.contains("repo/dfix.toml") && err.contains("transforms.apt-cleanup.cache"), "{err}");
         let top =
             Config::from_str("cache = \"mount\"\n[transforms.package-cache]\ncache = \"cleanup\"\n", path).unwrap();
         assert_eq!(cache_mode(&top, "apt-cleanup"), Ok(CacheMode::Mount));
         assert_eq!(cache_mode(&top, "package-cache"), Ok(CacheMode::Cleanup));
-        let bad_top = Config::from_str("cache = 1\n", path).unwrap();
-        assert!(cache_mode(&bad_top, "package-cache").unwrap_err().contains("`cache` is 1"));
+        assert!(cache_mode(&unchecked("cache = 1\n"), "package-cache").unwrap_err().contains("`cache` is 1"));
     }
 
     #[test]

@@ -113,6 +113,10 @@ impl Transform for NonRootUser {
         &Self::META
     }
 
+    fn check_option(&self, key: &str, value: &toml::Value) -> Result<(), String> {
+        Settings::check(key, value)
+    }
+
     fn run(&self, cx: &Context<'_>, out: &mut Proposals) {
         let file = cx.file;
         let images = &cx.knowledge.images;

@@ -59,9 +59,22 @@ fn skips_say_why() {
     skipped("FROM python:3\n", "[transforms.non-root-user]\ntarget = \"nope\"\n", "target `nope` names no stage");
     let later_run = "FROM python:3 AS a\nUSER 1000\nCMD [\"x\"]\nFROM a AS t\nUSER 0\nRUN pip install t\n";
     assert_eq!(fix(later_run, "[transforms.non-root-user]\ntarget = \"a\"\n"), (later_run.to_string(), Vec::new()));
-    skipped("FROM python:3\n", "[transforms.non-root-user]\nuid = 0\n", "uid must be a number");
-    skipped("FROM python:3\n", "[transforms.non-root-user]\nuser = \"Bad Name\"\n", "user must be a user name");
-    skipped("FROM python:3\n", "[transforms.non-root-user]\nusr = \"x\"\n", "no option `usr`");
+    // Bad options are refused when dfix.toml is read, naming the line; a configuration built otherwise gets a note.
+    for (config, why) in [
+        ("[transforms.non-root-user]\nuid = 0\n", "dfix.toml:2:7: `transforms.non-root-user.uid` must be a number"),
+        ("[transforms.non-root-user]\nuser = \"Bad Name\"\n", "2:8: `transforms.non-root-user.user` must be a user"),
+        ("[transforms.non-root-user]\nusr = \"x\"\n", "`transforms.non-root-user.usr` is not an option of"),
+    ] {
+        let err = Config::from_str(config, std::path::Path::new("dfix.toml")).unwrap_err().to_string();
+        assert!(err.contains(why), "{err}");
+    }
+    let unchecked: Config = toml::from_str("[transforms.non-root-user]\nuid = 0\n").unwrap();
+    let options = engine::Options {
+        required: Applicability::Unsafe,
+        ..engine::Options::new(vec![&NonRootUser], &unchecked, Knowledge::builtin())
+    };
+    let notes = engine::fix("FROM python:3\n", &options).unwrap().remaining;
+    assert!(notes[0].message.contains("uid must be a number"), "{notes:?}");
     skipped("FROM python:3\nENV a=1 \\\n", "", "ends with a line continuation");
 }
 

@@ -1,0 +1,6 @@
+# syntax=docker/dockerfile:1
+# check=skip=MaintainerDeprecated,JSONArgsRecommended;error=true
+FROM debian:12
+MAINTAINER Ops <ops@example.com>
+ENV A b
+ADD a.txt /a

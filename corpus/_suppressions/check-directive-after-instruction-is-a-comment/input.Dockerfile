@@ -1,0 +1,3 @@
+FROM debian:12
+# check=skip=all
+MAINTAINER Ops <ops@example.com>

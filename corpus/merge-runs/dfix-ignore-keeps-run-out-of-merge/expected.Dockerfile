@@ -1,0 +1,8 @@
+FROM debian:12
+RUN echo one \
+    && echo two
+# the cache layer stays apart
+# dfix ignore=merge-runs
+RUN echo three
+RUN echo four \
+    && echo five
