@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use crate::config::Config;
-use crate::fix::{Applicability, Edit, Proposal, apply_edits};
+use crate::fix::{Applicability, Edit, Fix, Proposal, apply_edits};
 use crate::knowledge::Knowledge;
 use crate::suppress::{SuppressionNote, Suppressions};
 use crate::syntax::{Dockerfile, SyntaxError};
@@ -64,6 +64,11 @@ pub struct Applied {
     pub title: String,
     /// 1-based line in the file as it was when the fix was applied.
     pub line: usize,
+    /// The pass that applied it (an index into [`Outcome::passes`]).
+    pub pass: usize,
+    /// The finding's range, and its fix, relative to the text that pass started from.
+    pub range: Range<usize>,
+    pub fix: Fix,
 }
 
 /// A transform that misbehaved on this file: its fixes were rolled back.
@@ -183,16 +188,20 @@ fn fix_to_fixed_point(source: &str, options: &Options<'_>) -> Result<Outcome, Ve
 
             match apply_checked(&file, &chosen, &proposals) {
                 Ok((next, edits)) => {
-                    passes.push(edits);
                     for &i in &chosen {
                         let p = &proposals[i];
+                        let fix = p.fix.clone().expect("chosen fixes exist");
                         applied.push(Applied {
                             transform: p.transform,
                             message: p.message.clone(),
-                            title: p.fix.as_ref().map(|f| f.title().to_string()).unwrap_or_default(),
+                            title: fix.title().to_string(),
                             line: file.line_col(p.range.start).0,
+                            pass: passes.len(),
+                            range: p.range.clone(),
+                            fix,
                         });
                     }
+                    passes.push(edits);
                     file = next;
                 }
                 Err(culprits) => {

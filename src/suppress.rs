@@ -103,6 +103,16 @@ pub enum NoteKind {
     Unused,
 }
 
+impl NoteKind {
+    /// The id the machine formats report such a note under (it names no transform).
+    pub fn id(self) -> &'static str {
+        match self {
+            NoteKind::UnknownId => "unknown-suppression",
+            NoteKind::Unused => "unused-suppression",
+        }
+    }
+}
+
 /// The suppressions of one text.
 #[derive(Debug, Clone, Default)]
 pub struct Suppressions {

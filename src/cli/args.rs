@@ -22,6 +22,8 @@ Examples:
   dfix --check                         exit 1 if any Dockerfile would change (for CI)
   dfix --select maintainer-label,DL3020 Dockerfile
                                        run only these transforms (ids or hadolint ids)
+  dfix --format sarif --output dfix.sarif
+                                       write every finding as SARIF (also json, rdjson, github, gitlab, ...)
   dfix --stdin-filename Dockerfile < Dockerfile
                                        read stdin, print the fixed file (for editors)
   dfix --extend-select pin-digest --apply
@@ -89,6 +91,35 @@ pub enum Format {
     Json,
 }
 
+/// How the default command reports what it found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum OutputFormat {
+    /// A unified diff of the fixes (with --check or --apply: one line per changed file).
+    #[default]
+    Diff,
+    /// Findings counted by status, per file and per transform.
+    Summary,
+    /// Every finding with its fix and edits (versioned schema, see the README).
+    Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// reviewdog's Diagnostic Format, one JSON document.
+    Rdjson,
+    /// reviewdog's Diagnostic Format, one diagnostic per line.
+    Rdjsonl,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// GitLab Code Quality report.
+    Gitlab,
+}
+
+impl OutputFormat {
+    /// Formats that a program reads: they list every finding, and nothing else goes to their output.
+    pub fn is_machine(self) -> bool {
+        !matches!(self, OutputFormat::Diff | OutputFormat::Summary)
+    }
+}
+
 /// The options of the default command: fixing files.
 #[derive(Debug, Default, clap::Args)]
 pub struct FixArgs {
@@ -113,8 +144,20 @@ pub struct FixArgs {
     ///
     /// PATH names the file in messages and is where the search for dfix.toml starts; it need not exist. On an
     /// error the input is written back unchanged and the exit status is 2.
-    #[arg(long, value_name = "PATH", conflicts_with_all = ["paths", "apply", "check"])]
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["paths", "apply", "check", "format", "output"])]
     pub stdin_filename: Option<PathBuf>,
+
+    /// How to report the findings: diff, summary, json, sarif, rdjson, rdjsonl, github or gitlab.
+    ///
+    /// Every format but diff lists all findings, including unsafe fixes held back and display-only fixes, each
+    /// marked, whatever --unsafe-fixes says; their edits are byte ranges of the input. Combines with --apply (the
+    /// report says what was written) and --check; the exit status is the same whatever the format.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = OutputFormat::Diff)]
+    pub format: OutputFormat,
+
+    /// Write the report (diff or --format output) to FILE instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 
     /// Also apply fixes that may change what the image does.
     #[arg(long, overrides_with = "no_unsafe_fixes")]
@@ -224,5 +267,15 @@ mod tests {
         assert!(Args::try_parse_from(["dfix", "--apply", "--check"]).is_err());
         assert!(Args::try_parse_from(["dfix", "--stdin-filename", "D", "x"]).is_err());
         assert!(Args::try_parse_from(["dfix", "--stdin-filename", "D", "--apply"]).is_err());
+        assert!(Args::try_parse_from(["dfix", "--stdin-filename", "D", "--format", "json"]).is_err());
+    }
+
+    #[test]
+    fn formats_parse_and_combine_with_modes() {
+        let a = Args::try_parse_from(["dfix", "--format", "sarif", "--apply", "--output", "x.sarif"]).unwrap();
+        assert_eq!(a.fix.format, OutputFormat::Sarif);
+        assert!(a.fix.apply && a.fix.output.is_some());
+        assert_eq!(Args::try_parse_from(["dfix"]).unwrap().fix.format, OutputFormat::Diff);
+        assert!(OutputFormat::Rdjsonl.is_machine() && !OutputFormat::Summary.is_machine());
     }
 }

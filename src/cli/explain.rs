@@ -37,12 +37,8 @@ pub fn render(meta: &TransformMeta) -> String {
     )
 }
 
-/// The doc comment without the space rustdoc leaves after each `///`, ending in exactly one newline.
 fn docs(meta: &TransformMeta) -> String {
-    let mut text: String = meta.docs.lines().map(|l| format!("{}\n", l.strip_prefix(' ').unwrap_or(l))).collect();
-    text.truncate(text.trim_end().len());
-    text.push('\n');
-    text
+    meta.help()
 }
 
 #[cfg(test)]

@@ -1,20 +1,25 @@
 //! The default command: find the Dockerfiles, fix them in parallel as they are found, and print diffs (default),
-//! per-file lines (`--check`, `--apply`) and a summary, in path order. `--apply` also removes the temporary files
-//! that an interrupted run left beside the Dockerfiles.
+//! per-file lines (`--check`, `--apply`) and a summary, in path order; or, with `--format`, one report of every
+//! finding at the end, sorted by path. `--apply` also removes the temporary files that an interrupted run left
+//! beside the Dockerfiles, and shows a progress bar on a terminal.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use anstream::{AutoStream, ColorChoice};
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::cli::args::FixArgs;
+use crate::cli::args::{FixArgs, OutputFormat};
 use crate::cli::digests;
 use crate::cli::parallel::map_in_order;
 use crate::cli::process::{FileReport, Mode, process};
 use crate::cli::settings::{LookupError, Overrides, Settings, SettingsCache};
 use crate::cli::{ExitStatus, with_hint};
+use crate::report::findings::{self, FileFindings};
 use crate::report::summary::{Summary, Tense, file_line};
+use crate::report::{self, RunMode};
 use crate::walk::{self, Walk};
 use crate::write;
 
@@ -51,6 +56,10 @@ pub fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
         _ => Mode::Diff,
     };
     let roots = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let format = args.format;
+    // A report format replaces the diff: the files are only counted while it is built.
+    let work_mode = if format != OutputFormat::Diff && mode == Mode::Diff { Mode::Check } else { mode };
+    let mut reports: Vec<FileFindings> = Vec::new();
 
     let walk = || {
         let walk = Walk::new(&roots);
@@ -90,18 +99,34 @@ pub fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
 
     let stdout = io::stdout();
     let choice = AutoStream::choice(&stdout);
-    let color = mode == Mode::Diff && choice != ColorChoice::Never;
+    let color = work_mode == Mode::Diff && args.output.is_none() && choice != ColorChoice::Never;
     // Only a colored diff goes through anstream; a plain one is written as is, so no byte of it is ever altered.
-    let mut out: Box<dyn Write> =
-        if color { Box::new(AutoStream::new(stdout.lock(), choice)) } else { Box::new(stdout.lock()) };
+    let mut out: Box<dyn Write> = match &args.output {
+        Some(path) => Box::new(io::BufWriter::new(
+            std::fs::File::create(path)
+                .with_context(|| format!("{}: cannot create the output file", path.display()))?,
+        )),
+        None if color => Box::new(AutoStream::new(stdout.lock(), choice)),
+        None => Box::new(stdout.lock()),
+    };
     let tense = if mode == Mode::Apply { Tense::Applied } else { Tense::WouldApply };
+
+    let bar = show_progress(mode, format, io::stderr().is_terminal()).then(|| {
+        let total = Walk::new(&roots).filter(|e| matches!(e, walk::Entry::File(_))).count();
+        progress_bar(total as u64)
+    });
+    // A line for stderr, above the progress bar when there is one.
+    let say = |stderr: &mut io::Stderr, line: &str| match &bar {
+        Some(bar) => bar.suspend(|| writeln!(stderr, "{line}")),
+        None => writeln!(stderr, "{line}"),
+    };
 
     map_in_order(
         jobs,
         |job| match job {
             Job::File(settings, path) => {
                 let found = settings.as_ref().ok().and_then(|s| lookups.for_settings(s));
-                Done::File(process(path, settings, found, mode, color))
+                Done::File(process(path, settings, found, work_mode, color, format != OutputFormat::Diff))
             }
             Job::Temp(path) => {
                 let removed = write::remove_if_stale(&path);
@@ -114,51 +139,89 @@ pub fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
                 Done::File(report) => report,
                 Done::Temp(path, Ok(removed)) => {
                     if removed {
-                        let _ = writeln!(stderr, "{}: removed, left by an interrupted dfix run", path.display());
+                        let _ =
+                            say(&mut stderr, &format!("{}: removed, left by an interrupted dfix run", path.display()));
                     }
                     return Ok(());
                 }
                 Done::Temp(path, Err(e)) => {
-                    let _ = writeln!(
-                        stderr,
-                        "{}: cannot remove this file left by an interrupted dfix run: {e}",
-                        path.display()
+                    let _ = say(
+                        &mut stderr,
+                        &format!("{}: cannot remove this file left by an interrupted dfix run: {e}", path.display()),
                     );
                     summary.errors += 1;
                     return Ok(());
                 }
                 Done::Error(e) => {
-                    let _ = writeln!(stderr, "{e}");
+                    let _ = say(&mut stderr, &e.to_string());
+                    if format != OutputFormat::Diff {
+                        let path = match &e {
+                            walk::WalkError::NotFound { path } | walk::WalkError::Stat { path, .. } => path.clone(),
+                            walk::WalkError::Search(_) => PathBuf::from("."),
+                        };
+                        reports.push(findings::failed(&path, vec![e.to_string()]));
+                    }
                     summary.errors += 1;
                     return Ok(());
                 }
             };
+            if let Some(bar) = &bar {
+                bar.inc(1);
+            }
             summary.files += 1;
             summary.held_back_unsafe += report.held_back_unsafe;
             summary.eol_bases += usize::from(report.eol_base);
             if let Some(warning) = report.eol_stale.take().filter(|_| !warned_stale) {
-                let _ = writeln!(stderr, "{warning}");
+                let _ = say(&mut stderr, &warning);
                 warned_stale = true;
             }
-            for line in report.notes.iter().chain(&report.errors) {
-                let _ = writeln!(stderr, "{line}");
+            // The machine formats carry the notes themselves.
+            let notes = if format.is_machine() { &[][..] } else { &report.notes[..] };
+            for line in notes.iter().chain(&report.errors) {
+                let _ = say(&mut stderr, line);
             }
             if !report.errors.is_empty() {
                 summary.errors += 1;
             }
+            if let Some(found) = report.findings {
+                reports.push(found);
+            }
             if report.changed {
                 summary.changed += 1;
                 summary.add_fixes(&report.fixes);
-                match mode {
+                match work_mode {
                     Mode::Diff => out.write_all(report.diff.as_bytes())?,
                     Mode::Check | Mode::Apply => {
-                        let _ = writeln!(stderr, "{}: {}", report.path.display(), file_line(&report.fixes, tense));
+                        let line = format!("{}: {}", report.path.display(), file_line(&report.fixes, tense));
+                        let _ = say(&mut stderr, &line);
                     }
                 }
             }
             Ok(())
         },
     )?;
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    if format != OutputFormat::Diff {
+        report::sort_files(&mut reports);
+        let run_mode = match mode {
+            Mode::Diff => RunMode::Diff,
+            Mode::Check => RunMode::Check,
+            Mode::Apply => RunMode::Apply,
+        };
+        let text = match format {
+            OutputFormat::Diff => unreachable!("handled above"),
+            OutputFormat::Summary => report::summary::table(&reports),
+            OutputFormat::Json => report::json::render(&reports, run_mode),
+            OutputFormat::Sarif => report::sarif::render(&reports, summary.errors == 0),
+            OutputFormat::Rdjson => report::rdjson::render(&reports),
+            OutputFormat::Rdjsonl => report::rdjson::render_lines(&reports),
+            OutputFormat::Github => report::github::render(&reports),
+            OutputFormat::Gitlab => report::gitlab::render(&reports),
+        };
+        out.write_all(text.as_bytes())?;
+    }
     out.flush()?;
     if mode == Mode::Apply {
         for line in lookups.write_locks() {
@@ -178,4 +241,34 @@ pub fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
     } else {
         ExitStatus::Success
     })
+}
+
+/// Whether to show a progress bar: only while `--apply` writes files, with the human output, and only when stderr
+/// is a terminal (never on a pipe, a file or a CI log).
+pub fn show_progress(mode: Mode, format: OutputFormat, stderr_is_terminal: bool) -> bool {
+    mode == Mode::Apply && format == OutputFormat::Diff && stderr_is_terminal
+}
+
+fn progress_bar(total: u64) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} Dockerfiles {elapsed}") {
+        bar.set_style(style);
+    }
+    bar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_progress_bar_shows_only_for_apply_on_a_terminal_with_the_human_output() {
+        assert!(show_progress(Mode::Apply, OutputFormat::Diff, true));
+        assert!(!show_progress(Mode::Apply, OutputFormat::Diff, false));
+        assert!(!show_progress(Mode::Check, OutputFormat::Diff, true));
+        assert!(!show_progress(Mode::Diff, OutputFormat::Diff, true));
+        for format in [OutputFormat::Json, OutputFormat::Sarif, OutputFormat::Rdjsonl, OutputFormat::Summary] {
+            assert!(!show_progress(Mode::Apply, format, true));
+        }
+    }
 }

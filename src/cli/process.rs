@@ -10,6 +10,7 @@ use crate::cli::input::{self, Source};
 use crate::cli::settings::{LookupError, Settings};
 use crate::engine;
 use crate::registry::Resolutions;
+use crate::report::findings::{self, FileFindings};
 use crate::report::{diff, problems};
 use crate::write;
 
@@ -43,6 +44,8 @@ pub struct FileReport {
     pub eol_base: bool,
     /// The warning that the end-of-life data may be out of date, when it is old on the day compared with.
     pub eol_stale: Option<String>,
+    /// Every finding, relative to the file as read (when a report format asked for them).
+    pub findings: Option<FileFindings>,
 }
 
 /// The engine's verdict on a text, ready to print.
@@ -58,6 +61,8 @@ pub struct Fixed {
     pub notes: Vec<String>,
     /// `eol-base` found an end-of-life base image (fixed or not).
     pub eol_base: bool,
+    /// Every finding relative to the input, when asked for.
+    pub findings: Option<FileFindings>,
 }
 
 const EOL_BASE: &str = "eol-base";
@@ -78,14 +83,24 @@ pub fn eol_stale(settings: &Settings) -> Option<String> {
     })
 }
 
-/// Run the engine on `source`, which came from `path`, with the image digests looked up for it.
-pub fn fix_source(path: &Path, source: &Source, settings: &Settings, digests: Option<&Resolutions>) -> Fixed {
+/// Run the engine on `source`, which came from `path`, with the image digests looked up for it. With `report`,
+/// also describe every finding relative to the input (for the machine formats).
+pub fn fix_source(
+    path: &Path,
+    source: &Source,
+    settings: &Settings,
+    digests: Option<&Resolutions>,
+    report: bool,
+) -> Fixed {
     let outcome = match engine::fix(source.body(), &settings.engine_options(path, digests)) {
         Ok(outcome) => outcome,
         Err(errors) => {
-            return Fixed { errors: problems::syntax_errors(path, &errors), ..Fixed::default() };
+            let errors = problems::syntax_errors(path, &errors);
+            let findings = report.then(|| findings::failed(path, errors.clone()));
+            return Fixed { errors, findings, ..Fixed::default() };
         }
     };
+    let errors: Vec<String> = outcome.internal_errors.iter().map(|e| problems::internal_error(path, e)).collect();
     let eol_base = outcome.applied.iter().any(|a| a.transform == EOL_BASE)
         || outcome.remaining.iter().any(|p| p.transform == EOL_BASE);
     Fixed {
@@ -93,23 +108,30 @@ pub fn fix_source(path: &Path, source: &Source, settings: &Settings, digests: Op
         output: outcome.changed(source.body()).then(|| source.restore(&outcome.output)),
         fixes: outcome.applied_by_transform(),
         held_back_unsafe: outcome.held_back_unsafe(),
-        errors: outcome.internal_errors.iter().map(|e| problems::internal_error(path, e)).collect(),
         notes: problems::suppression_notes(path, &outcome.output, &outcome.suppression_notes)
             .into_iter()
             .chain(problems::notes(path, &outcome.output, &outcome.remaining))
             .collect(),
+        findings: report.then(|| findings::file_findings(path, &source.text, source.body(), &outcome, errors.clone())),
+        errors,
     }
 }
 
-/// Fix the file at `path` in `mode`. `color` asks for a colored diff.
+/// Fix the file at `path` in `mode`. `color` asks for a colored diff; `findings` for the findings report.
 pub fn process(
     path: PathBuf,
     settings: Result<Arc<Settings>, LookupError>,
     digests: Option<Arc<Resolutions>>,
     mode: Mode,
     color: bool,
+    findings: bool,
 ) -> FileReport {
     let mut report = FileReport { path, ..FileReport::default() };
+    let failed = |report: &mut FileReport| {
+        if findings {
+            report.findings = Some(findings::failed(&report.path, report.errors.clone()));
+        }
+    };
     let settings = match settings {
         Ok(settings) => settings,
         Err(e) => {
@@ -117,6 +139,7 @@ pub fn process(
                 report.errors.push(hinted(&e.error, e.error.hint()));
             }
             report.errors.push(format!("{}: skipped because its dfix.toml cannot be used", report.path.display()));
+            failed(&mut report);
             return report;
         }
     };
@@ -124,14 +147,16 @@ pub fn process(
         Ok(source) => source,
         Err(e) => {
             report.errors.push(e.to_string());
+            failed(&mut report);
             return report;
         }
     };
-    let fixed = fix_source(&report.path, &source, &settings, digests.as_deref());
+    let fixed = fix_source(&report.path, &source, &settings, digests.as_deref(), findings);
     report.eol_base = fixed.eol_base;
     report.eol_stale = eol_stale(&settings);
     report.errors.extend(fixed.errors);
     report.notes = fixed.notes;
+    report.findings = fixed.findings;
     report.held_back_unsafe = fixed.held_back_unsafe;
     let Some(output) = fixed.output else {
         return report;
@@ -143,6 +168,10 @@ pub fn process(
             let stamp = source.stamp.expect("files have a stamp");
             if let Err(e) = write::replace(&report.path, source.text.as_bytes(), stamp, output.as_bytes()) {
                 report.errors.push(e.to_string());
+                // Nothing was written: the report says so next to the fixes.
+                if let Some(f) = report.findings.as_mut() {
+                    f.errors.push(e.to_string());
+                }
                 return report;
             }
         }

@@ -34,7 +34,7 @@ pub fn run(args: &FixArgs, path: &Path) -> anyhow::Result<ExitStatus> {
     let source = Source { text, stamp: None };
     let lookups = digests::for_text(&settings, source.body());
     let found = lookups.for_settings(&settings);
-    let fixed = fix_source(path, &source, &settings, found.as_deref());
+    let fixed = fix_source(path, &source, &settings, found.as_deref(), false);
     let output = fixed.output.as_deref().unwrap_or(&source.text);
     stdout.write_all(output.as_bytes())?;
     stdout.flush()?;

@@ -3,6 +3,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+use super::findings::{FileFindings, Status};
+
 /// Whether fixes were written or would be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tense {
@@ -85,6 +87,46 @@ pub fn plural(n: usize, noun: &str) -> String {
         (_, false) => "s",
     };
     format!("{n} {noun}{suffix}")
+}
+
+/// `--format summary`: findings counted by status, per file and per transform, as two aligned tables.
+pub fn table(files: &[FileFindings]) -> String {
+    const COLUMNS: [Status; 4] = [Status::Fixed, Status::HeldBack, Status::DisplayOnly, Status::Note];
+    fn counts<'a>(findings: impl Iterator<Item = &'a super::findings::Finding>) -> [usize; 4] {
+        let mut c = [0; 4];
+        for f in findings {
+            c[COLUMNS.iter().position(|s| *s == f.status).expect("every status has a column")] += 1;
+        }
+        c
+    }
+    fn render(out: &mut String, head: &str, rows: &[(String, [usize; 4])]) {
+        let width = rows.iter().map(|(n, _)| n.len()).chain([head.len(), 5]).max().unwrap_or(0);
+        let _ = writeln!(out, "{head:<width$}  fixed  held-back  display-only  notes");
+        for (name, c) in rows {
+            let _ = writeln!(out, "{name:<width$}  {:>5}  {:>9}  {:>12}  {:>5}", c[0], c[1], c[2], c[3]);
+        }
+    }
+    let mut out = String::new();
+    let mut rows: Vec<(String, [usize; 4])> = Vec::new();
+    for file in files {
+        let mut name = file.path.clone();
+        if !file.errors.is_empty() {
+            name.push_str(" (error)");
+        }
+        rows.push((name, counts(file.findings.iter())));
+    }
+    let total = counts(files.iter().flat_map(|f| &f.findings));
+    rows.push(("total".into(), total));
+    render(&mut out, "file", &rows);
+    out.push('\n');
+    let mut by: BTreeMap<&str, Vec<&super::findings::Finding>> = BTreeMap::new();
+    for f in files.iter().flat_map(|f| &f.findings) {
+        by.entry(f.transform).or_default().push(f);
+    }
+    let rows: Vec<(String, [usize; 4])> =
+        by.into_iter().map(|(id, fs)| (id.to_string(), counts(fs.into_iter()))).collect();
+    render(&mut out, "transform", &rows);
+    out
 }
 
 #[cfg(test)]

@@ -65,6 +65,17 @@ pub struct TransformMeta {
     pub line: u32,
 }
 
+impl TransformMeta {
+    /// The docs as `dfix explain` prints them: without the space rustdoc leaves after each `///`, ending in exactly
+    /// one newline.
+    pub fn help(&self) -> String {
+        let mut text: String = self.docs.lines().map(|l| format!("{}\n", l.strip_prefix(' ').unwrap_or(l))).collect();
+        text.truncate(text.trim_end().len());
+        text.push('\n');
+        text
+    }
+}
+
 pub trait Transform: Sync {
     fn meta(&self) -> &'static TransformMeta;
     fn run(&self, cx: &Context<'_>, out: &mut Proposals);

@@ -4,6 +4,8 @@
 //! - an input that parses gets an output that parses;
 //! - the edits the engine reports, applied pass by pass to the input, give exactly the output bytes, so no byte
 //!   changes outside them (each pass's edits are sorted, in bounds, on character boundaries and do not overlap);
+//! - the same edits composed into one list on the input (what `--format json` and `rdjson` report) give the output
+//!   too, each listed once;
 //! - a run without applied fixes returns the input byte for byte, and a run that applied fixes changed something;
 //! - no transform trips the engine's guards (a rolled-back pass or a missing fixed point is a bug);
 //! - a second run on the output with the same transforms changes nothing.
@@ -56,6 +58,15 @@ pub fn check(
     if replayed != outcome.output {
         return fail(format!(
             "the reported edits do not give the output\n--- edits replayed\n{replayed}\n--- output\n{}",
+            outcome.output
+        ));
+    }
+    let report =
+        dfix::report::findings::file_findings(std::path::Path::new("Dockerfile"), input, input, &outcome, vec![]);
+    let composed = dfix::report::findings::apply_fixed(input, &report);
+    if composed != outcome.output {
+        return fail(format!(
+            "the edits composed on the input do not give the output\n--- composed\n{composed}\n--- output\n{}",
             outcome.output
         ));
     }
