@@ -30,6 +30,7 @@ Examples:
                                        also pin base images to digests (asks their registries)
   dfix rules                           list the transforms
   dfix explain copy-not-add            explain one transform
+  dfix server                          run the language server (for editors)
 
 Exit status: 0 when nothing would change (or --apply/--stdin-filename succeeded), 1 when the diff or --check \
 found changes, 2 on a usage error or when any file could not be read, parsed or written.
@@ -65,6 +66,15 @@ pub enum Command {
     Rules(RulesArgs),
     /// Explain one transform: what it does, why, an example and how safe its fix is.
     Explain(ExplainArgs),
+    /// Run a language server on stdin and stdout, for editors: diagnostics, quick fixes, fix-all, formatting.
+    Server(ServerArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ServerArgs {
+    /// Talk over stdin and stdout (the only transport, and the default; accepted because editors pass it).
+    #[arg(long)]
+    pub stdio: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -260,6 +270,13 @@ mod tests {
         let a = Args::try_parse_from(["dfix", "--no-unsafe-fixes", "--unsafe-fixes"]).unwrap();
         assert_eq!(a.fix.unsafe_fixes(), Some(true));
         assert_eq!(Args::try_parse_from(["dfix"]).unwrap().fix.unsafe_fixes(), None);
+    }
+
+    #[test]
+    fn server_accepts_stdio() {
+        let a = Args::try_parse_from(["dfix", "server", "--stdio"]).unwrap();
+        assert!(matches!(a.command, Some(Command::Server(ServerArgs { stdio: true }))));
+        assert!(Args::try_parse_from(["dfix", "server"]).is_ok());
     }
 
     #[test]

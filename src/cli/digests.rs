@@ -31,6 +31,7 @@ use crate::transforms::LookupContext;
 pub const OFFLINE: &str = "--offline keeps dfix off the network";
 pub const STDIN: &str =
     "--stdin-filename runs stay off the network unless dfix.toml sets `stdin-network = true` under [registry]";
+pub const SERVER: &str = "the language server stays off the network unless its `network` setting is true";
 
 /// The digests of a run, per settings, and the lock files to write on `--apply`.
 #[derive(Default)]
@@ -98,6 +99,16 @@ pub fn for_text(settings: &Arc<Settings>, text: &str) -> Lookups {
     } else {
         Some(STDIN)
     };
+    resolve_all(vec![(settings.clone(), references(settings, text))], reason)
+}
+
+/// Look up the digests for a document open in an editor (`dfix server`): the network only when the server's
+/// settings allow it (its settings are then not offline), else `dfix.lock` and the cache.
+pub fn for_editor(settings: &Arc<Settings>, text: &str) -> Lookups {
+    if !settings.looks_up_images() {
+        return Lookups::default();
+    }
+    let reason = settings.offline.then_some(SERVER);
     resolve_all(vec![(settings.clone(), references(settings, text))], reason)
 }
 
