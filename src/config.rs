@@ -7,6 +7,7 @@
 //! extend-select = ["apt-no-recommends"]
 //! update-digests = false        # same as --update-digests (pin-digest)
 //! trusted-registries = ["docker.io", "ghcr.io/acme"]   # base images from elsewhere get a note
+//! as-of = "2025-01-01"          # same as --as-of (eol-base): the day end-of-life dates are compared with
 //!
 //! [transforms.non-root-user]    # options of one transform
 //! applicability = "safe"        # override its default applicability
@@ -60,6 +61,9 @@ pub struct Config {
     /// Report suppression comments that suppress nothing (`--warn-unused-ignores`).
     #[serde(default)]
     pub warn_unused_ignores: Option<bool>,
+    /// The day end-of-life dates are compared with (`YYYY-MM-DD`, same as `--as-of`); today when absent.
+    #[serde(default)]
+    pub as_of: Option<String>,
     /// Where the file was read from (not part of the file).
     #[serde(skip)]
     pub path: Option<PathBuf>,
@@ -104,6 +108,11 @@ impl Config {
             && !matches!(value.as_str(), Some("cleanup" | "mount"))
         {
             return Err(invalid(&["cache"], format!("`cache` is {value}; it must be \"cleanup\" or \"mount\"")));
+        }
+        if let Some(day) = &self.as_of
+            && crate::releases::Date::parse(day).is_none()
+        {
+            return Err(invalid(&["as-of"], format!("as-of = \"{day}\" is not a date; write it as YYYY-MM-DD")));
         }
         for (id, table) in &self.transforms {
             let Some(transform) = crate::transforms::lookup(id).filter(|t| t.meta().id == id) else {
@@ -170,6 +179,11 @@ impl Config {
     }
 
     /// The applicability configured for a transform, if any.
+    /// The day `eol-base` compares end-of-life dates with: `as-of` (or `--as-of`), else today.
+    pub fn today(&self) -> crate::releases::Date {
+        self.as_of.as_deref().and_then(crate::releases::Date::parse).unwrap_or_else(crate::releases::Date::today)
+    }
+
     pub fn applicability(&self, id: &str) -> Option<Applicability> {
         self.transform(id)?.get("applicability")?.as_str().and_then(parse_applicability)
     }

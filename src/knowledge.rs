@@ -17,6 +17,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("shell", include_str!("../transforms/shell.toml")),
     ("images", include_str!("../transforms/images.toml")),
     ("secrets", include_str!("../transforms/secrets.toml")),
+    ("releases", include_str!("../transforms/releases.toml")),
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -27,6 +28,7 @@ pub struct Knowledge {
     pub shell: Shell,
     pub images: Images,
     pub secrets: Secrets,
+    pub releases: crate::releases::Releases,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -377,7 +379,7 @@ impl Secrets {
 pub enum KnowledgeError {
     #[error("knowledge table `{table}`: {message}")]
     Invalid { table: String, message: String },
-    #[error("unknown knowledge table `{0}` (known: package-managers, files, shell, images, secrets)")]
+    #[error("unknown knowledge table `{0}` (known: package-managers, files, shell, images, secrets, releases)")]
     UnknownTable(String),
     #[error("{0}")]
     Moved(&'static str),
@@ -418,11 +420,16 @@ impl Knowledge {
             }
             all.insert(name.to_string(), toml::Value::Table(table));
         }
-        let knowledge: Knowledge = toml::Value::Table(all).try_into().map_err(|e: toml::de::Error| {
+        let mut knowledge: Knowledge = toml::Value::Table(all).try_into().map_err(|e: toml::de::Error| {
             KnowledgeError::Invalid { table: "knowledge".into(), message: e.to_string() }
         })?;
         knowledge.images.validate().map_err(|message| KnowledgeError::Invalid { table: "images".into(), message })?;
         knowledge.secrets.validate().map_err(|message| KnowledgeError::Invalid { table: "secrets".into(), message })?;
+        knowledge.releases.apply_overrides();
+        knowledge
+            .releases
+            .validate()
+            .map_err(|message| KnowledgeError::Invalid { table: "releases".into(), message })?;
         Ok(knowledge)
     }
 }

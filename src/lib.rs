@@ -12,6 +12,7 @@ pub mod hadolint_config;
 pub mod knowledge;
 pub mod lsp;
 pub mod registry;
+pub mod releases;
 pub mod report;
 pub mod suppress;
 pub mod syntax;

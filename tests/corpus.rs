@@ -9,8 +9,8 @@
 //! applicable fix) the case's transforms must leave on the output, each as a piece of its message, in file order.
 //! A value `missing: why` in `digests` is a tag the registry does not have, any other value that is not a digest a
 //! failed lookup. `also` names more transforms to run with the group's; `mentions` are texts that each must appear
-//! in a finding without a fix or in the message of an applied fix, so that a case shows why it changed or not.
-//! `DFIX_BLESS=1` rewrites the expected files.
+//! in a finding left on the output or in the message of an applied fix, so that a case shows why it changed or not.
+//! `no-findings = true`: no finding at all may be left on the output. `DFIX_BLESS=1` rewrites the expected files.
 
 use std::path::{Path, PathBuf};
 
@@ -45,6 +45,9 @@ struct CaseOptions {
     mentions: Vec<String>,
     #[serde(default)]
     findings: Option<Vec<String>>,
+    /// No finding at all may be left on the output.
+    #[serde(default)]
+    no_findings: bool,
 }
 
 fn main() {
@@ -133,7 +136,7 @@ fn run_case(group: &str, dir: &Path) -> Result<(), Failed> {
         .into());
     }
     for note in &options.mentions {
-        let noted = outcome.remaining.iter().any(|p| p.fix.is_none() && p.message.contains(note.as_str()));
+        let noted = outcome.remaining.iter().any(|p| p.message.contains(note.as_str()));
         if !noted && !outcome.applied.iter().any(|a| a.message.contains(note.as_str())) {
             let found: Vec<&str> = outcome
                 .remaining
@@ -158,6 +161,10 @@ fn run_case(group: &str, dir: &Path) -> Result<(), Failed> {
         return Err(
             format!("suppression notes differ\n--- expected\n{:#?}\n--- actual\n{notes:#?}", options.notes).into()
         );
+    }
+    let left: Vec<&str> = outcome.remaining.iter().map(|p| p.message.as_str()).collect();
+    if options.no_findings && !left.is_empty() {
+        return Err(format!("findings left where none are expected: {left:#?}").into());
     }
     if input == expected && !outcome.applied.is_empty() {
         return Err("an unchanged case applied fixes".into());

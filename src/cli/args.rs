@@ -202,6 +202,12 @@ pub struct FixArgs {
     #[arg(long)]
     pub update_digests: bool,
 
+    /// Compare end-of-life dates with this day instead of today (eol-base), for reproducible runs.
+    ///
+    /// Same as as-of = "YYYY-MM-DD" in dfix.toml.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    pub as_of: Option<crate::releases::Date>,
+
     /// Use this dfix.toml for every file instead of searching for the nearest one.
     ///
     /// A file named `*.yaml` or `*.yml` is read as a hadolint configuration.
@@ -215,6 +221,10 @@ pub struct FixArgs {
     /// Report suppression comments (`# dfix ignore=`, `# hadolint ignore=`, `# check=skip=`) that suppress nothing.
     #[arg(long)]
     pub warn_unused_ignores: bool,
+}
+
+fn parse_day(text: &str) -> Result<crate::releases::Date, String> {
+    crate::releases::Date::parse(text).ok_or_else(|| "not a date; write it as YYYY-MM-DD".to_string())
 }
 
 impl FixArgs {

@@ -126,7 +126,9 @@ fn references(settings: &Settings, text: &str) -> Vec<Wanted> {
         pinning: settings.transforms.iter().any(|t| t.meta().id == "pin-digest"),
     };
     let mut out: Vec<Wanted> = Vec::new();
-    for transform in settings.transforms.iter().filter(|t| t.looks_up_images()) {
+    // Once a run looks images up, every selected transform may name some: `eol-base` names the tags it would move
+    // to only then, so that its default runs stay off the network.
+    for transform in &settings.transforms {
         for lookup in transform.image_lookups(&cx) {
             let reference = Reference { digest: None, ..lookup.reference };
             match out.iter_mut().find(|w| w.reference.key() == reference.key()) {

@@ -67,6 +67,7 @@ pub fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
     };
     let mut stderr = io::stderr();
     let mut summary = Summary::default();
+    let mut warned_stale = false;
 
     // Transforms that need images looked up (pin-digest, slim-base) have them resolved for every file in one batch
     // before any file is fixed, so a run where one is on holds the whole list; otherwise files stream from the
@@ -134,7 +135,7 @@ pub fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
             Job::Error(e) => Done::Error(e),
         },
         |done| -> io::Result<()> {
-            let report = match done {
+            let mut report = match done {
                 Done::File(report) => report,
                 Done::Temp(path, Ok(removed)) => {
                     if removed {
@@ -169,6 +170,11 @@ pub fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
             }
             summary.files += 1;
             summary.held_back_unsafe += report.held_back_unsafe;
+            summary.eol_bases += usize::from(report.eol_base);
+            if let Some(warning) = report.eol_stale.take().filter(|_| !warned_stale) {
+                let _ = say(&mut stderr, &warning);
+                warned_stale = true;
+            }
             // The machine formats carry the notes themselves.
             let notes = if format.is_machine() { &[][..] } else { &report.notes[..] };
             for line in notes.iter().chain(&report.errors) {

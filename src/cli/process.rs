@@ -40,6 +40,10 @@ pub struct FileReport {
     pub held_back_unsafe: usize,
     /// Findings without an applicable fix, each a line for stderr.
     pub notes: Vec<String>,
+    /// `eol-base` found an end-of-life base image (fixed or not).
+    pub eol_base: bool,
+    /// The warning that the end-of-life data may be out of date, when it is old on the day compared with.
+    pub eol_stale: Option<String>,
     /// Every finding, relative to the file as read (when a report format asked for them).
     pub findings: Option<FileFindings>,
 }
@@ -55,8 +59,28 @@ pub struct Fixed {
     pub errors: Vec<String>,
     /// Findings without an applicable fix.
     pub notes: Vec<String>,
+    /// `eol-base` found an end-of-life base image (fixed or not).
+    pub eol_base: bool,
     /// Every finding relative to the input, when asked for.
     pub findings: Option<FileFindings>,
+}
+
+const EOL_BASE: &str = "eol-base";
+
+/// The warning that `eol-base`'s table may be out of date: it was checked more than a year before the day the
+/// end dates are compared with. `None` when `eol-base` does not run or the table is recent enough.
+pub fn eol_stale(settings: &Settings) -> Option<String> {
+    if !settings.transforms.iter().any(|t| t.meta().id == EOL_BASE) {
+        return None;
+    }
+    let checked = settings.knowledge().releases.checked;
+    let today = settings.config.today();
+    (checked.plus_days(365) < today).then(|| {
+        format!(
+            "warning: dfix's end-of-life table was last checked on {checked}, more than a year before {today}: \
+             releases that ended since are not named; update dfix, or add them under [knowledge.releases] in dfix.toml"
+        )
+    })
 }
 
 /// Run the engine on `source`, which came from `path`, with the image digests looked up for it. With `report`,
@@ -77,7 +101,10 @@ pub fn fix_source(
         }
     };
     let errors: Vec<String> = outcome.internal_errors.iter().map(|e| problems::internal_error(path, e)).collect();
+    let eol_base = outcome.applied.iter().any(|a| a.transform == EOL_BASE)
+        || outcome.remaining.iter().any(|p| p.transform == EOL_BASE);
     Fixed {
+        eol_base,
         output: outcome.changed(source.body()).then(|| source.restore(&outcome.output)),
         fixes: outcome.applied_by_transform(),
         held_back_unsafe: outcome.held_back_unsafe(),
@@ -126,6 +153,8 @@ pub fn process(
         }
     };
     let fixed = fix_source(&report.path, &source, &settings, digests.as_deref(), findings);
+    report.eol_base = fixed.eol_base;
+    report.eol_stale = eol_stale(&settings);
     report.errors.extend(fixed.errors);
     report.notes = fixed.notes;
     report.findings = fixed.findings;

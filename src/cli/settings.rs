@@ -29,6 +29,8 @@ pub struct Overrides {
     pub unsafe_fixes: Option<bool>,
     pub offline: bool,
     pub update_digests: bool,
+    /// `--as-of`: the day end-of-life dates are compared with.
+    pub as_of: Option<crate::releases::Date>,
     /// `--warn-unused-ignores`.
     pub warn_unused_ignores: bool,
     /// `--isolated`: read no configuration file.
@@ -45,6 +47,7 @@ impl Overrides {
             unsafe_fixes: args.unsafe_fixes(),
             offline: args.offline,
             update_digests: args.update_digests,
+            as_of: args.as_of,
             warn_unused_ignores: args.warn_unused_ignores,
             isolated: args.isolated,
         };
@@ -108,7 +111,10 @@ impl SettingsError {
 }
 
 impl Settings {
-    pub fn new(config: Config, overrides: &Overrides) -> Result<Self, SettingsError> {
+    pub fn new(mut config: Config, overrides: &Overrides) -> Result<Self, SettingsError> {
+        if let Some(day) = overrides.as_of {
+            config.as_of = Some(day.to_string());
+        }
         let from_file =
             Layer { select: config.select.as_deref(), extend_select: &config.extend_select, ignore: &config.ignore };
         for (key, names) in [

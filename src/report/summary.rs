@@ -25,6 +25,8 @@ pub struct Summary {
     pub fixes: BTreeMap<&'static str, usize>,
     /// Unsafe fixes that `--unsafe-fixes` would have applied.
     pub held_back_unsafe: usize,
+    /// Dockerfiles with a base image whose release reached its end of life (`eol-base`).
+    pub eol_bases: usize,
 }
 
 impl Summary {
@@ -49,6 +51,9 @@ impl Summary {
         if !self.fixes.is_empty() {
             let total: usize = self.fixes.values().sum();
             let _ = writeln!(out, "{}: {}", plural(total, "fix"), by_transform(&self.fixes));
+        }
+        if self.eol_bases > 0 {
+            let _ = writeln!(out, "{} on end-of-life base images (eol-base)", plural(self.eol_bases, "Dockerfile"));
         }
         if self.held_back_unsafe > 0 {
             let _ = writeln!(out, "{} held back; use --unsafe-fixes", plural(self.held_back_unsafe, "unsafe fix"));

@@ -19,6 +19,7 @@ mod apt_get_not_apt;
 mod apt_no_recommends;
 mod copy_not_add;
 mod env_key_value;
+pub mod eol_base;
 mod latest_base;
 mod maintainer_label;
 mod merge_runs;
@@ -170,6 +171,7 @@ pub(crate) use declare_transform;
 /// secrets; the notes-only transforms (display-only, no fix) come last.
 pub static TRANSFORMS: &[&dyn Transform] = &[
     &slim_base::SlimBase,
+    &eol_base::EolBase,
     &pin_digest::PinDigest,
     &maintainer_label::MaintainerLabel,
     &env_key_value::EnvKeyValue,

@@ -610,3 +610,32 @@ fn slim_base_in_stdin_mode_asks_only_when_configured() {
     assert!(out.stderr.contains("the registry has no such tag"), "{}", out.stderr);
     assert_eq!(registry.manifest_requests("library/python", "3.12-slim"), 1);
 }
+
+/// `eol-base` with `pin-digest`: the tags it would move to are looked up with the others, so a tag the registry has
+/// is moved to and pinned in the same run, and one it lacks is not proposed.
+#[test]
+fn end_of_life_bases_move_only_to_tags_the_registry_has_and_are_pinned() {
+    let Some(registry) = Registry::start(Options::default()) else { return };
+    let trixie = registry.push_index("library/debian", "trixie-slim", true);
+    let toml = format!("[registry]\nmirrors = {{ \"docker.io\" = \"{}\" }}\n", registry.addr);
+    let project = Project::new("FROM debian:stretch-slim AS build\nFROM alpine:3.10\n", Some(toml.as_str()));
+    let out = run(project.dfix(&["--extend-select", "eol-base", "--unsafe-fixes", "--as-of", "2026-12-04", "--apply"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(project.read("Dockerfile"), format!("FROM debian:trixie-slim@{trixie} AS build\nFROM alpine:3.10\n"));
+    assert!(out.stderr.contains("no fix: the registry does not have `alpine:3.24`"), "{}", out.stderr);
+    assert_eq!(registry.manifest_requests("library/debian", "trixie-slim"), 1);
+    assert_eq!(registry.manifest_requests("library/alpine", "3.24"), 1);
+}
+
+/// On by default, `eol-base` alone keeps a run off the network: the table decides that the new tag exists.
+#[test]
+fn end_of_life_bases_alone_ask_no_registry() {
+    let Some(registry) = Registry::start(Options::default()) else { return };
+    let toml = format!("[registry]\nmirrors = {{ \"docker.io\" = \"{}\" }}\n", registry.addr);
+    let project = Project::new("FROM debian:stretch-slim\n", Some(toml.as_str()));
+    let args = ["--ignore", "pin-digest", "--extend-select", "eol-base", "--unsafe-fixes", "--as-of", "2026-12-04"];
+    let out = run(project.dfix(&[&args[..], &["--apply"]].concat()));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(project.read("Dockerfile"), "FROM debian:trixie-slim\n");
+    assert_eq!(registry.all_manifest_requests(), 0, "{}", out.stderr);
+}

@@ -1,0 +1,2 @@
+FROM alpine:3.24
+RUN echo hi

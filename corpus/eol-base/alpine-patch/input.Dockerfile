@@ -1,0 +1,2 @@
+FROM alpine:3.12.4
+RUN echo hi

@@ -1,0 +1,2 @@
+FROM alpine:3.22
+RUN echo hi

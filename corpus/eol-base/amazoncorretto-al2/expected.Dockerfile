@@ -1,0 +1,2 @@
+FROM amazoncorretto:17-al2023-jdk
+RUN echo hi

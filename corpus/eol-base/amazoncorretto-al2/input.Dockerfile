@@ -1,0 +1,2 @@
+FROM amazoncorretto:17-al2-jdk
+RUN echo hi

@@ -1,0 +1,2 @@
+FROM amazonlinux:2023
+RUN echo hi

@@ -1,0 +1,2 @@
+FROM amazonlinux:2
+RUN echo hi

@@ -1,0 +1,2 @@
+ARG PY=3.11
+FROM python:${PY}-slim-buster

@@ -1,0 +1,2 @@
+ARG BASE=debian:stretch-slim
+FROM ${BASE}

@@ -1,0 +1,3 @@
+ARG BASE="alpine:3.12"
+FROM $BASE AS one
+FROM ${BASE}

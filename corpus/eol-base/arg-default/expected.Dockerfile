@@ -1,0 +1,3 @@
+ARG BASE=debian:trixie-slim
+FROM ${BASE}
+RUN echo hi

@@ -1,0 +1,3 @@
+ARG BASE=debian:stretch-slim
+FROM ${BASE}
+LABEL base=$BASE

@@ -1,0 +1,2 @@
+FROM buildpack-deps:trixie-curl
+RUN echo hi

@@ -1,0 +1,2 @@
+FROM buildpack-deps:stretch-curl
+RUN echo hi

@@ -1,0 +1,2 @@
+FROM buildpack-deps:resolute-scm
+RUN echo hi

@@ -1,0 +1,2 @@
+FROM buildpack-deps:xenial-scm
+RUN echo hi

@@ -1,0 +1,2 @@
+FROM centos:centos7.9.2009
+RUN echo hi

@@ -1,0 +1,4 @@
+FROM \
+    # the base
+    debian:trixie-slim
+RUN echo hi

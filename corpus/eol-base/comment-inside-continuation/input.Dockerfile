@@ -1,0 +1,4 @@
+FROM \
+    # the base
+    debian:stretch-slim
+RUN echo hi

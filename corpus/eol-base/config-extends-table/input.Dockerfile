@@ -1,0 +1,2 @@
+FROM corp/base:2019
+RUN echo hi

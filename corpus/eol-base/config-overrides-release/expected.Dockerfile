@@ -1,0 +1,2 @@
+FROM debian:trixie
+RUN echo hi

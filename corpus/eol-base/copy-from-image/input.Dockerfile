@@ -1,0 +1,3 @@
+FROM debian:trixie-slim
+COPY --from=alpine:3.10 /etc/alpine-release /x
+COPY --from=0 /a /b

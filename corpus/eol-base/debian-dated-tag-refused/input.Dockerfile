@@ -1,0 +1,2 @@
+FROM debian:stretch-20230227-slim
+RUN echo hi

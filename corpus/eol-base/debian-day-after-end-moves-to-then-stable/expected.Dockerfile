@@ -1,0 +1,2 @@
+FROM debian:bullseye
+RUN echo hi

@@ -1,0 +1,2 @@
+FROM debian:9.13
+RUN echo hi

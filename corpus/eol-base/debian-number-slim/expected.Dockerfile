@@ -1,0 +1,2 @@
+FROM debian:13-slim
+RUN echo hi

@@ -1,0 +1,2 @@
+FROM debian:10-slim
+RUN echo hi

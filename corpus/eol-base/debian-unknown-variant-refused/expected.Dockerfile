@@ -1,0 +1,2 @@
+FROM debian:stretch-backports
+RUN echo hi

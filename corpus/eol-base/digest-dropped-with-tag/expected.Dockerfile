@@ -1,0 +1,2 @@
+FROM debian:trixie-slim AS base
+RUN echo hi

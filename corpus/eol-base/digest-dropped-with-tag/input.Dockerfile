@@ -1,0 +1,2 @@
+FROM debian:stretch-slim@sha256:abababababababababababababababababababababababababababababababab AS base
+RUN echo hi

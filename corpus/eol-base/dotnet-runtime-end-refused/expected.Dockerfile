@@ -1,0 +1,2 @@
+FROM mcr.microsoft.com/dotnet/aspnet:3.1-buster-slim
+RUN echo hi

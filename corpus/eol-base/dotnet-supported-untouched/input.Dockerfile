@@ -1,0 +1,2 @@
+FROM mcr.microsoft.com/dotnet/aspnet:10.0
+RUN echo hi

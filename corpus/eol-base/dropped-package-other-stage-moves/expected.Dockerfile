@@ -1,0 +1,4 @@
+FROM alpine:3.10 AS old
+RUN apk add --no-cache python2
+FROM alpine:3.24
+RUN apk add --no-cache curl

@@ -1,0 +1,2 @@
+FROM eclipse-temurin:17-jdk-resolute
+RUN echo hi

@@ -1,0 +1,2 @@
+FROM eclipse-temurin:17-jdk-focal
+RUN echo hi

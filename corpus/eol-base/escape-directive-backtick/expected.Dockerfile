@@ -1,0 +1,4 @@
+# escape=`
+FROM debian:trixie-slim
+RUN echo a `
+    && echo b

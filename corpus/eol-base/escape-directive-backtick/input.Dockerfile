@@ -1,0 +1,4 @@
+# escape=`
+FROM debian:stretch-slim
+RUN echo a `
+    && echo b

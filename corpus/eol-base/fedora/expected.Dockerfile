@@ -1,0 +1,2 @@
+FROM fedora:44
+RUN echo hi

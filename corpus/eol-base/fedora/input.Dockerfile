@@ -1,0 +1,2 @@
+FROM fedora:30
+RUN echo hi

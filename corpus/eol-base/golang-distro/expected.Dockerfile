@@ -1,0 +1,2 @@
+FROM golang:1.26-trixie
+RUN echo hi

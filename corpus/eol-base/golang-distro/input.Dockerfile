@@ -1,0 +1,2 @@
+FROM golang:1.26-bullseye
+RUN echo hi

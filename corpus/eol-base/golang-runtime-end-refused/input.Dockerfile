@@ -1,0 +1,2 @@
+FROM golang:1.16-stretch
+RUN echo hi

@@ -1,0 +1,4 @@
+FROM debian:trixie-slim
+RUN <<EOF
+echo FROM alpine:3.10
+EOF

@@ -1,0 +1,2 @@
+FROM docker.io/library/debian:jessie
+RUN echo hi

@@ -1,0 +1,2 @@
+from ubuntu:resolute as base
+run echo hi

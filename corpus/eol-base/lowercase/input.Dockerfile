@@ -1,0 +1,2 @@
+from ubuntu:bionic as base
+run echo hi

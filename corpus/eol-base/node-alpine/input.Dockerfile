@@ -1,0 +1,2 @@
+FROM node:22-alpine3.12
+RUN echo hi

@@ -1,0 +1,2 @@
+FROM node:fermium-slim
+RUN echo hi

@@ -1,0 +1,2 @@
+FROM node:14-alpine3.12
+RUN echo hi

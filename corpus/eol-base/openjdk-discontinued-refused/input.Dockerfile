@@ -1,0 +1,2 @@
+FROM openjdk:8-jdk
+RUN echo hi

@@ -1,0 +1,2 @@
+FROM openjdk:28-ea-jdk-slim
+RUN echo hi

@@ -1,0 +1,2 @@
+FROM php:8.2-apache-trixie
+RUN echo hi

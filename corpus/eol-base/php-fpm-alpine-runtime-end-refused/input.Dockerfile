@@ -1,0 +1,2 @@
+FROM php:7.3-fpm-alpine
+RUN echo hi

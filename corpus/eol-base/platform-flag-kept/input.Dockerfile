@@ -1,0 +1,2 @@
+FROM --platform=$BUILDPLATFORM alpine:3.9 AS tools
+RUN echo hi

@@ -1,0 +1,2 @@
+FROM python:3.7-slim-stretch
+RUN echo hi

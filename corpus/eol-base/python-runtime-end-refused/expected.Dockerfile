@@ -1,0 +1,2 @@
+FROM python:3.7
+RUN echo hi

@@ -1,0 +1,2 @@
+FROM python:3.11-slim-trixie
+RUN echo hi

@@ -1,0 +1,2 @@
+FROM debian:trixie-slim
+RUN echo hi

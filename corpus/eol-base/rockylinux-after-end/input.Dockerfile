@@ -1,0 +1,2 @@
+FROM rockylinux:8
+RUN echo hi

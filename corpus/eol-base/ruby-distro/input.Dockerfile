@@ -1,0 +1,2 @@
+FROM ruby:3.3-slim-buster
+RUN echo hi

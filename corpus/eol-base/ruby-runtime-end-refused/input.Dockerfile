@@ -1,0 +1,2 @@
+FROM ruby:2.7
+RUN echo hi

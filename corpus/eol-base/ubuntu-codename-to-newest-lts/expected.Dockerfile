@@ -1,0 +1,2 @@
+FROM ubuntu:resolute
+RUN echo hi

@@ -1,0 +1,2 @@
+FROM ubuntu:bionic
+RUN echo hi

@@ -1,0 +1,2 @@
+FROM ubuntu:26.04
+RUN echo hi

@@ -1,0 +1,2 @@
+FROM ubuntu:21.10
+RUN echo hi

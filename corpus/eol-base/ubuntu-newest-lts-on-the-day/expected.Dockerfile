@@ -1,0 +1,2 @@
+FROM ubuntu:noble
+RUN echo hi

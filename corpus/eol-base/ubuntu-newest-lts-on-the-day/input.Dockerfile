@@ -1,0 +1,2 @@
+FROM ubuntu:xenial
+RUN echo hi

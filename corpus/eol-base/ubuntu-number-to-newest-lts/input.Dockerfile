@@ -1,0 +1,2 @@
+FROM ubuntu:16.04
+RUN echo hi
