@@ -14,53 +14,16 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
+use common::docker::{Docker, builder_required, stderr, stdout};
 use dfix::config::Config;
 use dfix::engine::{self, Options};
 use dfix::fix::Applicability;
 use dfix::knowledge::Knowledge;
 use dfix::transforms::lookup;
 
-const DEFAULT_SOCKET: &str = "/tmp/dfix-builder/docker.sock";
-const BASE_IMAGE: &str = "debian:bookworm";
-
-struct Docker {
-    host: String,
-}
-
 impl Docker {
-    /// The engine, when it answers and has the base image; otherwise why not.
-    fn locate() -> Result<Docker, String> {
-        let host = match std::env::var("DFIX_DOCKER_HOST") {
-            Ok(h) if !h.is_empty() => h,
-            _ if Path::new(DEFAULT_SOCKET).exists() => format!("unix://{DEFAULT_SOCKET}"),
-            _ => return Err(format!("DFIX_DOCKER_HOST is not set and {DEFAULT_SOCKET} does not exist")),
-        };
-        let docker = Docker { host };
-        if let Err(e) = Command::new("docker").arg("--version").output() {
-            return Err(format!("cannot run the docker client: {e}"));
-        }
-        let version = docker.command(&["version", "--format", "{{.Server.Version}}"]);
-        if !version.status.success() {
-            return Err(format!("the engine at {} does not answer: {}", docker.host, stderr(&version)));
-        }
-        if !docker.command(&["image", "inspect", BASE_IMAGE]).status.success() {
-            return Err(format!("the engine at {} has no {BASE_IMAGE} image", docker.host));
-        }
-        Ok(docker)
-    }
-
-    fn command(&self, args: &[&str]) -> Output {
-        Command::new("docker")
-            .args(args)
-            .env("DOCKER_HOST", &self.host)
-            // The legacy builder comes with every docker.io; BuildKit needs the buildx plugin on newer clients.
-            .env("DOCKER_BUILDKIT", "0")
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run docker: {e}"))
-    }
-
     /// Build `dockerfile` with an empty context; the error is the build's output.
     fn build(&self, dockerfile: &str, tag: &str) -> Result<(), String> {
         let context = tempfile::tempdir().unwrap();
@@ -83,18 +46,6 @@ impl Docker {
         }
         self.command(&args)
     }
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).trim().to_string()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).trim().to_string()
-}
-
-fn builder_required() -> bool {
-    std::env::var("DFIX_REQUIRE_BUILDER").is_ok_and(|v| !v.is_empty() && v != "0" && !v.eq_ignore_ascii_case("false"))
 }
 
 /// The fixtures to build, with the `dfix.toml` of each.
@@ -127,7 +78,7 @@ fn fix(input: &str, config: &str) -> String {
 
 #[test]
 fn fixed_debian_images_build_and_run_as_uid_10001() {
-    let docker = match Docker::locate() {
+    let docker = match Docker::locate(false) {
         Ok(d) => d,
         Err(why) => {
             let why = format!(

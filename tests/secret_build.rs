@@ -19,8 +19,8 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
+use common::docker::{Docker, builder_required, text};
 use dfix::config::Config;
 use dfix::engine::{self, Options};
 use dfix::fix::Applicability;
@@ -28,47 +28,7 @@ use dfix::knowledge::Knowledge;
 use dfix::transforms::lookup;
 use sha2::{Digest, Sha256};
 
-const DEFAULT_SOCKET: &str = "/tmp/dfix-builder/docker.sock";
-const BASE_IMAGE: &str = "debian:bookworm";
-
-struct Docker {
-    host: String,
-    client: &'static str,
-}
-
 impl Docker {
-    /// The engine, when it answers and has the base image; otherwise why not.
-    fn locate() -> Result<Docker, String> {
-        let host = match std::env::var("DFIX_DOCKER_HOST") {
-            Ok(h) if !h.is_empty() => h,
-            _ if Path::new(DEFAULT_SOCKET).exists() => format!("unix://{DEFAULT_SOCKET}"),
-            _ => return Err(format!("DFIX_DOCKER_HOST is not set and {DEFAULT_SOCKET} does not exist")),
-        };
-        // Debian's client: its `docker build` uses the engine's embedded BuildKit with DOCKER_BUILDKIT=1.
-        let client = if Path::new("/usr/bin/docker").exists() { "/usr/bin/docker" } else { "docker" };
-        let docker = Docker { host, client };
-        let version = docker.command(&["version", "--format", "{{.Server.Version}}"], None, &[]);
-        if !version.status.success() {
-            return Err(format!("the engine at {} does not answer: {}", docker.host, text(&version.stderr)));
-        }
-        if !docker.command(&["image", "inspect", BASE_IMAGE], None, &[]).status.success() {
-            return Err(format!("the engine at {} has no {BASE_IMAGE} image", docker.host));
-        }
-        Ok(docker)
-    }
-
-    fn command(&self, args: &[&str], dir: Option<&Path>, env: &[(&str, &str)]) -> Output {
-        let mut cmd = Command::new(self.client);
-        cmd.args(args).env("DOCKER_HOST", &self.host).env("DOCKER_BUILDKIT", "1");
-        if let Some(dir) = dir {
-            cmd.current_dir(dir);
-        }
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        cmd.output().unwrap_or_else(|e| panic!("cannot run {}: {e}", self.client))
-    }
-
     /// `docker build` in `dir` (the context, holding `Dockerfile`) with `extra` options; the error is its output.
     fn build(&self, dir: &Path, tag: &str, extra: &[String], env: &[(&str, &str)]) -> Result<(), String> {
         // A secret is not part of BuildKit's cache key: without --no-cache, a RUN built in an earlier test run
@@ -76,20 +36,20 @@ impl Docker {
         let mut args: Vec<&str> = vec!["build", "--no-cache", "--network", "host", "--progress", "plain", "-t", tag];
         args.extend(extra.iter().map(String::as_str));
         args.push(".");
-        let out = self.command(&args, Some(dir), env);
+        let out = self.command_in(&args, Some(dir), env);
         if out.status.success() { Ok(()) } else { Err(format!("{}{}", text(&out.stdout), text(&out.stderr))) }
     }
 
     /// Where the secret is found in the image: its history, or the saved image (every layer).
     fn leaks(&self, tag: &str, secret: &str) -> Vec<&'static str> {
         let mut found = Vec::new();
-        let history = self.command(&["history", "--no-trunc", "--format", "{{.CreatedBy}}", tag], None, &[]);
+        let history = self.command(&["history", "--no-trunc", "--format", "{{.CreatedBy}}", tag]);
         assert!(history.status.success(), "docker history {tag}: {}", text(&history.stderr));
         if text(&history.stdout).contains(secret) {
             found.push("history");
         }
         let saved = tempfile::NamedTempFile::new().unwrap();
-        let out = self.command(&["save", "-o", saved.path().to_str().unwrap(), tag], None, &[]);
+        let out = self.command(&["save", "-o", saved.path().to_str().unwrap(), tag]);
         assert!(out.status.success(), "docker save {tag}: {}", text(&out.stderr));
         let bytes = std::fs::read(saved.path()).unwrap();
         if memchr::memmem::find(&bytes, secret.as_bytes()).is_some() {
@@ -97,14 +57,6 @@ impl Docker {
         }
         found
     }
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).trim().to_string()
-}
-
-fn builder_required() -> bool {
-    std::env::var("DFIX_REQUIRE_BUILDER").is_ok_and(|v| !v.is_empty() && v != "0" && !v.eq_ignore_ascii_case("false"))
 }
 
 /// The fixed text and the messages of the fixes applied.
@@ -145,7 +97,7 @@ struct Case {
 
 #[test]
 fn secrets_leave_the_image_once_fixed() {
-    let docker = match Docker::locate() {
+    let docker = match Docker::locate(true) {
         Ok(d) => d,
         Err(why) => {
             let why = format!(
@@ -191,7 +143,7 @@ fn secrets_leave_the_image_once_fixed() {
             format!("dfix-test/secret-{}-{unique}:fixed", case.name),
         );
         let result = check(&docker, case, &secret, &input, &fixed, &options, &original_tag, &fixed_tag);
-        docker.command(&["image", "rm", "--force", &original_tag, &fixed_tag], None, &[]);
+        docker.command(&["image", "rm", "--force", &original_tag, &fixed_tag]);
         match result {
             Ok(()) => common::say(&format!(
                 "{}: the original leaks the secret, the fixed image built with `docker build {} .` does not",
@@ -235,7 +187,7 @@ fn check(
     docker
         .build(context.path(), fixed_tag, options, &env)
         .map_err(|e| format!("the fixed Dockerfile does not build with {options:?}:\n{e}\n{fixed}"))?;
-    let run = docker.command(&["run", "--rm", "--network", "none", fixed_tag], None, &[]);
+    let run = docker.command(&["run", "--rm", "--network", "none", fixed_tag]);
     if !run.status.success() {
         return Err(format!("the fixed image's command fails: {}", text(&run.stderr)));
     }

@@ -20,51 +20,16 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
+use common::docker::{BASE_IMAGE, Docker, builder_required, stderr, stdout};
 use dfix::config::Config;
 use dfix::engine::{self, Options};
 use dfix::fix::Applicability;
 use dfix::knowledge::Knowledge;
 use dfix::transforms::lookup;
 
-const DEFAULT_SOCKET: &str = "/tmp/dfix-builder/docker.sock";
-const BASE_IMAGE: &str = "debian:bookworm";
-
-struct Docker {
-    host: String,
-    program: &'static str,
-}
-
 impl Docker {
-    fn locate() -> Result<Docker, String> {
-        let host = match std::env::var("DFIX_DOCKER_HOST") {
-            Ok(h) if !h.is_empty() => h,
-            _ if Path::new(DEFAULT_SOCKET).exists() => format!("unix://{DEFAULT_SOCKET}"),
-            _ => return Err(format!("DFIX_DOCKER_HOST is not set and {DEFAULT_SOCKET} does not exist")),
-        };
-        // Debian's client, which builds with the classic builder; another `docker` on PATH may lack it.
-        let program = if Path::new("/usr/bin/docker").exists() { "/usr/bin/docker" } else { "docker" };
-        let docker = Docker { host, program };
-        let version = docker.command(&["version", "--format", "{{.Server.Version}}"]);
-        if !version.status.success() {
-            return Err(format!("the engine at {} does not answer: {}", docker.host, stderr(&version)));
-        }
-        if !docker.command(&["image", "inspect", BASE_IMAGE]).status.success() {
-            return Err(format!("the engine at {} has no {BASE_IMAGE} image", docker.host));
-        }
-        Ok(docker)
-    }
-
-    fn command(&self, args: &[&str]) -> Output {
-        Command::new(self.program)
-            .args(args)
-            .env("DOCKER_HOST", &self.host)
-            .env("DOCKER_BUILDKIT", "0")
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run {}: {e}", self.program))
-    }
-
     /// Build `dockerfile` with an empty context and no pull; the error is the build's output.
     fn build(&self, dockerfile: &str, tag: &str) -> Result<(), String> {
         let context = tempfile::tempdir().unwrap();
@@ -129,18 +94,6 @@ impl Drop for Images<'_> {
     }
 }
 
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).trim().to_string()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).trim().to_string()
-}
-
-fn builder_required() -> bool {
-    std::env::var("DFIX_REQUIRE_BUILDER").is_ok_and(|v| !v.is_empty() && v != "0" && !v.eq_ignore_ascii_case("false"))
-}
-
 fn fixtures() -> Vec<PathBuf> {
     let root = common::manifest_dir().join("corpus/slim-base");
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
@@ -181,7 +134,7 @@ fn fix(input: &str, config: &str) -> (String, Vec<String>) {
 
 #[test]
 fn slim_bases_build_run_the_same_and_are_smaller_and_refusals_are_needed() {
-    let docker = match Docker::locate() {
+    let docker = match Docker::locate(false) {
         Ok(d) => d,
         Err(why) => {
             let why = format!(

@@ -12,6 +12,7 @@
 
 #![allow(dead_code)]
 
+pub mod docker;
 pub mod invariants;
 pub mod preserved;
 
