@@ -17,6 +17,7 @@ pub mod report;
 pub mod suppress;
 pub mod syntax;
 pub mod transforms;
+pub mod verify;
 pub mod walk;
 pub mod write;
 
@@ -28,6 +29,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitStatus> {
         Some(Command::Rules(rules)) => cli::rules::run(rules),
         Some(Command::Explain(explain)) => cli::explain::run(explain),
         Some(Command::Server(_)) => lsp::run(),
+        None if args.fix.verify => verify::run(&args.fix),
         None => match &args.fix.stdin_filename {
             Some(path) => cli::stdin::run(&args.fix, path),
             None => cli::files::run(&args.fix),

@@ -154,7 +154,7 @@ pub struct FixArgs {
     ///
     /// PATH names the file in messages and is where the search for dfix.toml starts; it need not exist. On an
     /// error the input is written back unchanged and the exit status is 2.
-    #[arg(long, value_name = "PATH", conflicts_with_all = ["paths", "apply", "check", "format", "output"])]
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["paths", "apply", "check", "format", "output", "verify"])]
     pub stdin_filename: Option<PathBuf>,
 
     /// How to report the findings: diff, summary, json, sarif, rdjson, rdjsonl, github or gitlab.
@@ -221,6 +221,56 @@ pub struct FixArgs {
     /// Report suppression comments (`# dfix ignore=`, `# hadolint ignore=`, `# check=skip=`) that suppress nothing.
     #[arg(long)]
     pub warn_unused_ignores: bool,
+
+    /// Build each Dockerfile that would change before and after its fixes, and keep only the fixes that build.
+    ///
+    /// Uses docker (BuildKit when available, else the classic builder), podman or buildah, under temporary tags
+    /// (dfix-verify-<pid>-<n>) that are removed afterwards; nothing is pushed. A fix that breaks the build is
+    /// dropped, the others are kept, and a table of image sizes and layers before and after ends the run.
+    #[arg(long, help_heading = "Verifying fixes")]
+    pub verify: bool,
+
+    /// The builder to use: docker, podman, buildah, or a path to one of them [default: the first that works].
+    #[arg(long, value_name = "NAME", requires = "verify", help_heading = "Verifying fixes")]
+    pub builder: Option<String>,
+
+    /// The build context for every Dockerfile [default: the Dockerfile's directory].
+    #[arg(long, value_name = "DIR", requires = "verify", help_heading = "Verifying fixes")]
+    pub context: Option<PathBuf>,
+
+    /// A build argument, passed to every build (repeat for more).
+    #[arg(long, value_name = "NAME=VALUE", requires = "verify", help_heading = "Verifying fixes")]
+    pub build_arg: Vec<String>,
+
+    /// The stage to build.
+    #[arg(long, value_name = "STAGE", requires = "verify", help_heading = "Verifying fixes")]
+    pub target: Option<String>,
+
+    /// The platform to build for (such as linux/amd64).
+    #[arg(long, value_name = "PLATFORM", requires = "verify", help_heading = "Verifying fixes")]
+    pub platform: Option<String>,
+
+    /// The network of RUN instructions during builds (such as host).
+    #[arg(long, value_name = "MODE", requires = "verify", help_heading = "Verifying fixes")]
+    pub network: Option<String>,
+
+    /// Seconds a build (or a --verify-run command) may take before it is stopped and counted as failed.
+    #[arg(long, value_name = "SECONDS", default_value_t = 900, requires = "verify", help_heading = "Verifying fixes")]
+    pub verify_timeout: u64,
+
+    /// Builds to run at the same time.
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..),
+          requires = "verify", help_heading = "Verifying fixes")]
+    pub verify_jobs: u64,
+
+    /// Also run this in both images (`docker run IMAGE ARGS`: '' runs the default command, '--version' passes it
+    /// to the entrypoint); a different exit status or output counts as a failure of the fixes.
+    #[arg(long, value_name = "'CMD ARGS'", requires = "verify", help_heading = "Verifying fixes")]
+    pub verify_run: Option<String>,
+
+    /// Most builds to spend on one file while looking for the fixes that break it.
+    #[arg(long, value_name = "N", default_value_t = 16, requires = "verify", help_heading = "Verifying fixes")]
+    pub verify_max_builds: usize,
 }
 
 fn parse_day(text: &str) -> Result<crate::releases::Date, String> {

@@ -40,6 +40,8 @@ pub enum Status {
     DisplayOnly,
     /// A finding without a fix.
     Note,
+    /// A fix that `--verify` left out: the image did not build (or its command behaved differently) with it.
+    Dropped,
 }
 
 impl Status {
@@ -49,6 +51,7 @@ impl Status {
             Status::HeldBack => "held-back",
             Status::DisplayOnly => "display-only",
             Status::Note => "note",
+            Status::Dropped => "dropped",
         }
     }
 }
@@ -104,6 +107,9 @@ pub struct Finding {
     pub status: Status,
     pub range: Span,
     pub fix: Option<FixReport>,
+    /// What a real build said about this fix (`--verify`, fixed and dropped findings only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification: Option<crate::verify::report::FixVerification>,
 }
 
 /// Everything the machine formats say about one file.
@@ -117,6 +123,9 @@ pub struct FileFindings {
     pub findings: Vec<Finding>,
     /// Messages about what went wrong (the file does not parse, a transform misbehaved, it cannot be read).
     pub errors: Vec<String>,
+    /// The builds of the file before and after its fixes (`--verify`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification: Option<crate::verify::report::FileVerification>,
 }
 
 /// The path as reports name it: relative paths with `/` separators and no `./`; absolute paths under the current
@@ -396,6 +405,7 @@ pub fn file_findings(path: &Path, file_text: &str, body: &str, outcome: &Outcome
             status: Status::Fixed,
             range: span(&composed.ranges[i]),
             fix: Some(fix),
+            verification: None,
         };
         findings.push((i, finding, combined));
     }
@@ -421,6 +431,7 @@ pub fn file_findings(path: &Path, file_text: &str, body: &str, outcome: &Outcome
             status,
             range: span(range),
             fix,
+            verification: None,
         };
         findings.push((base + j, finding, None));
     }
@@ -435,6 +446,7 @@ pub fn file_findings(path: &Path, file_text: &str, body: &str, outcome: &Outcome
             status: Status::Note,
             range: span(range),
             fix: None,
+            verification: None,
         };
         findings.push((base + j, finding, None));
     }
@@ -469,7 +481,7 @@ pub fn file_findings(path: &Path, file_text: &str, body: &str, outcome: &Outcome
     for fix in findings.iter_mut().filter_map(|f| f.fix.as_mut()) {
         fix.suggestions = suggestions(file_text, &lines, &fix.edits, &all);
     }
-    FileFindings { path: report_path(path), changed: outcome.output != body, findings, errors }
+    FileFindings { path: report_path(path), changed: outcome.output != body, findings, errors, verification: None }
 }
 
 /// `edits` (one fix's, sorted) reshaped for line-based review tools (see [`FixReport::suggestions`]). `all` holds

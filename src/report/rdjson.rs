@@ -33,6 +33,7 @@ fn message(f: &Finding) -> String {
         }
         Status::DisplayOnly => format!("{} (suggestion, never applied: {})", f.message, fix.map_or("", |x| &x.title)),
         Status::Note => f.message.clone(),
+        Status::Dropped => format!("{} (dropped: the image did not build with this fix)", f.message),
     }
 }
 
