@@ -30,9 +30,11 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::cli::args::{FixArgs, OutputFormat};
 use crate::cli::input::{self, Source};
 use crate::cli::process::{Mode, fix_source};
-use crate::cli::settings::{Overrides, SettingsCache};
+use crate::cli::settings::{Overrides, Settings, SettingsCache};
 use crate::cli::{ExitStatus, digests, hinted, with_hint};
-use crate::report::findings::{FileFindings, Status};
+use crate::registry::Resolutions;
+use crate::report::findings::{FileFindings, Finding, Status};
+use crate::report::problems;
 use crate::report::summary::{Summary, Tense, file_line};
 use crate::report::{RunMode, diff};
 use crate::walk;
@@ -181,6 +183,8 @@ struct FileBuilds<'a> {
     verify: &'a Verify,
     slots: &'a Slots,
     path: &'a Path,
+    settings: &'a Settings,
+    digests: Option<&'a Resolutions>,
     memo: HashMap<String, Check>,
     tags: Vec<String>,
     builds: usize,
@@ -268,6 +272,8 @@ fn verify_file(
     source: &Source,
     fixed: &str,
     mut findings: FileFindings,
+    settings: &Settings,
+    digests: Option<&Resolutions>,
     builder: &Builder,
     verify: &Verify,
     slots: &Slots,
@@ -278,6 +284,8 @@ fn verify_file(
         verify,
         slots,
         path,
+        settings,
+        digests,
         memo: HashMap::new(),
         tags: Vec::new(),
         builds: 0,
@@ -362,89 +370,194 @@ fn verify_with(
         return (fixed, verification, messages);
     }
 
-    // The fixed file fails: find the guilty transforms, then the guilty fixes within them.
+    // The fixed file fails: find the guilty transforms (the engine run without them), then, within a guilty
+    // transform, the guilty fixes (its units on top of the good transforms' run).
     verification.builder_error = b.why(&after);
     let mut budget = Budget::new(verify_budget(b.verify.max_builds));
-    let mut transforms: Vec<&'static str> = Vec::new();
+    let (settings, digests) = (b.settings, b.digests);
+    let engine = |without: &[&str]| engine_run(path, source, settings, digests, without);
+    let mut applied: Vec<&'static str> = Vec::new();
     for u in &units {
-        if !transforms.contains(&u.transform) {
-            transforms.push(u.transform);
+        for &i in &u.members {
+            let t = findings.findings[i].transform;
+            if !applied.contains(&t) {
+                applied.push(t);
+            }
         }
     }
-    let of =
-        |ids: &[&str]| -> Vec<usize> { all.iter().copied().filter(|&u| ids.contains(&units[u].transform)).collect() };
-    let guilty_transforms = find_guilty(&transforms, &mut budget, &mut |subset| {
-        let text = apply_units(&source.text, &units, &of(subset));
+    let guilty_transforms = find_guilty(&applied, &mut budget, &mut |subset| {
+        let without: Vec<&str> = applied.iter().copied().filter(|t| !subset.contains(t)).collect();
+        let Some((text, _)) = engine(&without) else { return false };
         let check = b.check(&text);
         b.works(&check)
     });
-    let good: Vec<&str> = transforms.iter().copied().filter(|t| !guilty_transforms.items.contains(t)).collect();
-    let base = of(&good);
-    let mut guilty_units: Vec<usize> = Vec::new();
-    for t in &guilty_transforms.items {
-        let items = of(&[t]);
-        let found = find_guilty(&items, &mut budget, &mut |subset| {
-            let mut chosen = base.clone();
-            chosen.extend_from_slice(subset);
-            let text = apply_units(&source.text, &units, &chosen);
+    let mut dropped_ids: Vec<&'static str> = guilty_transforms.items.clone();
+    let mut last = None;
+    let mut result = None;
+    // The run without the guilty transforms.
+    if let Some((text, run_findings)) = engine(&dropped_ids) {
+        let check = b.check(&text);
+        if b.works(&check) {
+            last = Some(check);
+            result = Some((text, run_findings, Vec::<usize>::new()));
+        }
+    }
+    // Single fixes: a guilty transform's fixes on top of the good transforms, the guilty ones found by bisection.
+    // Recovered for one guilty transform (the first whose fixes are not all guilty).
+    if result.is_some() {
+        for &g in &guilty_transforms.items {
+            let without: Vec<&str> = dropped_ids.iter().copied().filter(|&t| t != g).collect();
+            let Some((_, g_findings)) = engine(&without) else { continue };
+            let g_units = self::units(&g_findings);
+            let items: Vec<usize> = (0..g_units.len())
+                .filter(|&u| {
+                    g_units[u].transform == g
+                        || g_units[u].members.iter().any(|&i| g_findings.findings[i].transform == g)
+                })
+                .collect();
+            if items.len() < 2 {
+                continue;
+            }
+            let base: Vec<usize> = (0..g_units.len()).filter(|u| !items.contains(u)).collect();
+            let found = find_guilty(&items, &mut budget, &mut |subset| {
+                let mut chosen = base.clone();
+                chosen.extend_from_slice(subset);
+                let text = apply_units(&source.text, &g_units, &chosen);
+                let check = b.check(&text);
+                b.works(&check)
+            });
+            if found.items.len() == items.len() {
+                continue;
+            }
+            let kept: Vec<usize> = (0..g_units.len()).filter(|u| !found.items.contains(u)).collect();
+            let text = apply_units(&source.text, &g_units, &kept);
             let check = b.check(&text);
-            b.works(&check)
-        });
-        guilty_units.extend(found.items);
+            if b.works(&check) {
+                let mut g_findings = g_findings;
+                for &u in &found.items {
+                    for &i in &g_units[u].members {
+                        g_findings.findings[i].status = Status::Dropped;
+                    }
+                }
+                dropped_ids.retain(|&t| t != g);
+                last = Some(check);
+                result = Some((text, g_findings, found.items.clone()));
+                break;
+            }
+        }
     }
-    let mut kept: Vec<usize> = all.iter().copied().filter(|u| !guilty_units.contains(u)).collect();
-    let mut text = apply_units(&source.text, &units, &kept);
-    let mut last = b.check(&text);
-    if !b.works(&last) {
-        // Fixes that fail only together: keep none.
-        guilty_units = all.clone();
-        kept.clear();
-        text = source.text.clone();
-        last = before.clone();
+    let (text, mut final_findings, last) = match (result, last) {
+        (Some((text, f, _)), Some(last)) => (text, f, last),
+        _ => {
+            // Nothing that builds was found: keep no fix.
+            dropped_ids = applied.clone();
+            let mut f = findings.clone();
+            f.findings.retain(|f| f.status != Status::Fixed);
+            (source.text.clone(), f, before.clone())
+        }
+    };
+    // The findings of the final run, and the dropped fixes of the first run (of the dropped transforms).
+    let mut dropped: Vec<Finding> = findings
+        .findings
+        .iter()
+        .filter(|f| f.status == Status::Fixed && dropped_ids.contains(&f.transform))
+        .cloned()
+        .collect();
+    for f in &mut dropped {
+        f.status = Status::Dropped;
+        if let Some(fix) = f.fix.as_mut() {
+            fix.combined_with = None;
+        }
     }
+    merge_findings(&mut final_findings, dropped);
+    for f in &mut final_findings.findings {
+        f.verification = match f.status {
+            Status::Fixed => Some(FixVerification::Verified),
+            Status::Dropped => Some(FixVerification::Dropped),
+            _ => None,
+        };
+        if f.status == Status::Dropped && !verification.dropped_transforms.iter().any(|t| t == f.transform) {
+            verification.dropped_transforms.push(f.transform.to_string());
+        }
+    }
+    final_findings.errors = std::mem::take(&mut findings.errors);
+    *findings = final_findings;
     verification.status = FileStatus::FixesDropped;
-    for &u in &guilty_units {
-        for &i in &units[u].members {
-            let f = &mut findings.findings[i];
-            f.status = Status::Dropped;
-            f.verification = Some(FixVerification::Dropped);
-        }
-        let id = units[u].transform.to_string();
-        if !verification.dropped_transforms.contains(&id) {
-            verification.dropped_transforms.push(id);
-        }
-    }
-    for &u in &kept {
-        for &i in &units[u].members {
-            findings.findings[i].verification = Some(FixVerification::Verified);
-        }
-    }
-    verification.fixes_dropped = guilty_units.iter().map(|&u| units[u].members.len()).sum();
-    verification.fixes_kept = kept.iter().map(|&u| units[u].members.len()).sum();
+    verification.fixes_dropped = findings.findings.iter().filter(|f| f.status == Status::Dropped).count();
+    verification.fixes_kept = findings.findings.iter().filter(|f| f.status == Status::Fixed).count();
     verification.after = last.facts.as_ref().map(|f| ImageReport::new(f, last.build.seconds));
     verification.bytes_saved = saved(&verification);
     verification.builds = b.builds;
-    let lines: Vec<String> = guilty_units
+    let lines: Vec<String> = findings
+        .findings
         .iter()
-        .map(|&u| {
-            let f = &findings.findings[units[u].members[0]];
+        .filter(|f| f.status == Status::Dropped)
+        .map(|f| {
             let title = f.fix.as_ref().map_or("", |x| x.title.as_str());
-            format!("line {}: {} ({title})", f.range.start.line, units[u].transform)
+            format!("line {}: {} ({title})", f.range.start.line, f.transform)
         })
         .collect();
     messages.push(format!(
-        "{}: the fixed Dockerfile does not build; dropped {} that {} it ({} kept, {} builds{}):\n{}\n  the builder \
+        "{}: the fixed Dockerfile does not build; dropped {} of {} ({} kept, {} builds{}):\n{}\n  the builder \
          said:\n{}\n  This is a bug in dfix: please report it with the Dockerfile, `dfix --version` and these lines.",
         path.display(),
         plural(verification.fixes_dropped, "fix", "fixes"),
-        if verification.fixes_dropped == 1 { "breaks" } else { "break" },
+        verification.dropped_transforms.join(", "),
         verification.fixes_kept,
         verification.builds,
-        if guilty_transforms.exhausted { "; the build budget ran out, so untested fixes were dropped too" } else { "" },
+        if guilty_transforms.exhausted {
+            "; the build budget ran out, so untested transforms were dropped too"
+        } else {
+            ""
+        },
         indent(&lines),
         indent(&verification.builder_error),
     ));
     (text, verification, messages)
+}
+
+/// Run the engine on the file without the transforms `without`: the fixed text and its findings. `None` when the
+/// file does not parse (it did before, so never in practice).
+fn engine_run(
+    path: &Path,
+    source: &Source,
+    settings: &Settings,
+    digests: Option<&Resolutions>,
+    without: &[&str],
+) -> Option<(String, FileFindings)> {
+    let mut options = settings.engine_options(path, digests);
+    options.transforms.retain(|t| !without.contains(&t.meta().id));
+    let outcome = crate::engine::fix(source.body(), &options).ok()?;
+    let errors: Vec<String> = outcome.internal_errors.iter().map(|e| problems::internal_error(path, e)).collect();
+    let findings = crate::report::findings::file_findings(path, &source.text, source.body(), &outcome, errors);
+    Some((source.restore(&outcome.output), findings))
+}
+
+/// Add `extra` findings to a file's, keeping them sorted by position and `combined_with` pointing at the same
+/// findings.
+fn merge_findings(file: &mut FileFindings, extra: Vec<Finding>) {
+    if extra.is_empty() {
+        return;
+    }
+    let old = file.findings.len();
+    let mut all: Vec<(usize, Finding)> = std::mem::take(&mut file.findings).into_iter().enumerate().collect();
+    all.extend(extra.into_iter().enumerate().map(|(i, f)| (old + i, f)));
+    all.sort_by_key(|(i, f)| (f.range.start.offset, *i >= old, *i));
+    let mut new_index = vec![0; all.len()];
+    for (new, (i, _)) in all.iter().enumerate() {
+        new_index[*i] = new;
+    }
+    file.findings = all
+        .into_iter()
+        .map(|(_, mut f)| {
+            if let Some(fix) = f.fix.as_mut()
+                && let Some(c) = fix.combined_with
+            {
+                fix.combined_with = Some(new_index[c]);
+            }
+            f
+        })
+        .collect();
 }
 
 /// Builds a search may spend beyond the first two.
@@ -516,7 +629,8 @@ pub fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
     }
     summary.errors += lookups.errors.len();
     let mut outcomes: Vec<Outcome> = Vec::new();
-    let mut todo: Vec<(usize, PathBuf, String)> = Vec::new();
+    #[allow(clippy::type_complexity)]
+    let mut todo: Vec<(usize, PathBuf, String, Arc<Settings>, Option<Arc<Resolutions>>)> = Vec::new();
     for (settings, path) in jobs {
         let mut outcome = Outcome { path: path.clone(), ..Outcome::default() };
         let settings = match settings {
@@ -547,7 +661,7 @@ pub fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
         let output = fixed.output;
         outcome.source = Some(source);
         if let Some(output) = output {
-            todo.push((outcomes.len(), path, output));
+            todo.push((outcomes.len(), path, output, settings, digests));
         }
         outcomes.push(outcome);
     }
@@ -581,11 +695,21 @@ pub fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
             s.spawn(|| {
                 loop {
                     let next = queue.lock().unwrap_or_else(|e| e.into_inner()).next();
-                    let Some((index, path, output)) = next else { break };
+                    let Some((index, path, output, settings, digests)) = next else { break };
                     let outcome = &outcomes[index];
                     let (Some(source), Some(findings)) = (&outcome.source, &outcome.findings) else { continue };
-                    let verified =
-                        verify_file(&path, source, &output, findings.clone(), &builder, &verify, &slots, bar.as_ref());
+                    let verified = verify_file(
+                        &path,
+                        source,
+                        &output,
+                        findings.clone(),
+                        &settings,
+                        digests.as_deref(),
+                        &builder,
+                        &verify,
+                        &slots,
+                        bar.as_ref(),
+                    );
                     results.lock().unwrap_or_else(|e| e.into_inner()).push((index, verified));
                 }
             });
