@@ -6,8 +6,22 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+
+/// Set on Ctrl-C: running builder commands are killed, and no new one starts.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+/// Builder commands running now.
+static RUNNING: AtomicUsize = AtomicUsize::new(0);
+
+/// Stop every builder command this process runs (for Ctrl-C), waiting up to `wait` for them to end.
+pub fn interrupt(wait: Duration) {
+    INTERRUPTED.store(true, Ordering::SeqCst);
+    let start = Instant::now();
+    while RUNNING.load(Ordering::SeqCst) > 0 && start.elapsed() < wait {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
 
 /// The kinds of builder dfix can drive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -300,7 +314,8 @@ impl Builder {
             Kind::Buildah => vec!["rmi", "--force"],
         };
         args.extend(tags.iter().map(String::as_str));
-        let _ = quick(&self.program, &args, &[]);
+        // Even after Ctrl-C: removing is what the interruption waits for.
+        let _ = run_counted_always(&self.program, &args);
         self.tags.lock().unwrap_or_else(|e| e.into_inner()).retain(|t| !tags.contains(t));
     }
 
@@ -309,6 +324,11 @@ impl Builder {
         let tags = std::mem::take(&mut *self.tags.lock().unwrap_or_else(|e| e.into_inner()));
         self.remove(&tags);
     }
+}
+
+/// Run a removal to its end, Ctrl-C or not (a minute at most).
+fn run_counted_always(program: &str, args: &[&str]) -> std::io::Result<std::process::ExitStatus> {
+    Command::new(program).args(args).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null()).status()
 }
 
 fn failed(message: String) -> Run {
@@ -324,9 +344,19 @@ fn quick(program: &str, args: &[&str], env: &[(&str, &str)]) -> Result<Run, Stri
     Ok(out)
 }
 
-/// Run a command with a deadline, capturing its output; killed when the deadline passes.
+/// Run a command with a deadline, capturing its output; killed when the deadline passes (or on Ctrl-C).
 fn run(program: &str, args: &[&str], env: &[(&str, &str)], timeout: Duration) -> Run {
+    RUNNING.fetch_add(1, Ordering::SeqCst);
+    let run = run_counted(program, args, env, timeout);
+    RUNNING.fetch_sub(1, Ordering::SeqCst);
+    run
+}
+
+fn run_counted(program: &str, args: &[&str], env: &[(&str, &str)], timeout: Duration) -> Run {
     let start = Instant::now();
+    if INTERRUPTED.load(Ordering::SeqCst) {
+        return failed("interrupted".into());
+    }
     let mut child = match Command::new(program)
         .args(args)
         .envs(env.iter().copied())
@@ -357,6 +387,10 @@ fn run(program: &str, args: &[&str], env: &[(&str, &str)], timeout: Duration) ->
             Ok(Some(status)) => break Some(status),
             Ok(None) if start.elapsed() >= timeout => {
                 timed_out = true;
+                let _ = child.kill();
+                break child.wait().ok();
+            }
+            Ok(None) if INTERRUPTED.load(Ordering::SeqCst) => {
                 let _ = child.kill();
                 break child.wait().ok();
             }

@@ -610,7 +610,8 @@ pub fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
         // Ctrl-C: remove the temporary images made so far, then stop as interrupted.
         let builder = builder.clone();
         let _ = ctrlc::set_handler(move || {
-            eprintln!("\ninterrupted: removing dfix's temporary images");
+            eprintln!("\ninterrupted: stopping the builds and removing dfix's temporary images");
+            builder::interrupt(Duration::from_secs(10));
             builder.remove_all();
             std::process::exit(130);
         });
