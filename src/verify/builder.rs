@@ -23,6 +23,11 @@ pub fn interrupt(wait: Duration) {
     }
 }
 
+/// Whether Ctrl-C was pressed.
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst)
+}
+
 /// The kinds of builder dfix can drive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {

@@ -719,6 +719,12 @@ pub fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
+    if builder::interrupted() {
+        // The builds were stopped: the Ctrl-C handler removes the images and ends the process; report nothing.
+        loop {
+            std::thread::park();
+        }
+    }
     for (index, verified) in results.into_inner().unwrap_or_else(|e| e.into_inner()) {
         let outcome = &mut outcomes[index];
         outcome.messages = verified.messages;
