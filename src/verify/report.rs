@@ -100,8 +100,9 @@ fn signed_megabytes(bytes: Option<i64>) -> String {
 
 /// The table that ends a `--verify` run: one row per verified file, and totals.
 pub fn table(rows: &[(String, &FileVerification)]) -> String {
-    let header = ["file", "fixes kept", "dropped", "size before", "after", "saved", "layers", "builds", "status"];
-    let mut lines: Vec<[String; 9]> = Vec::new();
+    let header =
+        ["file", "fixes kept", "dropped", "size before", "after", "saved", "layers", "builds", "user", "status"];
+    let mut lines: Vec<[String; 10]> = Vec::new();
     let (mut kept, mut dropped, mut saved, mut builds) = (0, 0, 0i64, 0);
     for (path, v) in rows {
         kept += v.fixes_kept;
@@ -113,6 +114,12 @@ pub fn table(rows: &[(String, &FileVerification)]) -> String {
             (Some(b), None) => b.layers.to_string(),
             _ => "-".to_string(),
         };
+        let name = |u: &str| if u.is_empty() { "root".to_string() } else { u.to_string() };
+        let user = match (&v.before, &v.after) {
+            (Some(b), Some(a)) if a.user != b.user => format!("{} -> {}", name(&b.user), name(&a.user)),
+            (Some(b), _) => name(&b.user),
+            _ => "-".to_string(),
+        };
         lines.push([
             path.clone(),
             v.fixes_kept.to_string(),
@@ -122,6 +129,7 @@ pub fn table(rows: &[(String, &FileVerification)]) -> String {
             signed_megabytes(v.bytes_saved),
             layers,
             v.builds.to_string(),
+            user,
             v.status.as_str().to_string(),
         ]);
     }
@@ -134,6 +142,7 @@ pub fn table(rows: &[(String, &FileVerification)]) -> String {
         signed_megabytes(Some(saved)),
         String::new(),
         builds.to_string(),
+        String::new(),
         String::new(),
     ]);
     let mut widths = header.map(str::len);
