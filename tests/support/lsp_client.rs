@@ -30,8 +30,14 @@ pub struct Client {
 impl Client {
     /// Start `dfix server --stdio` in `dir`.
     pub fn start(bin: &Path, dir: &Path) -> Self {
+        Self::start_with_env(bin, dir, &[])
+    }
+
+    /// [`Client::start`] with extra environment variables for the server.
+    pub fn start_with_env(bin: &Path, dir: &Path, env: &[(&str, &Path)]) -> Self {
         let mut child = Command::new(bin)
             .args(["server", "--stdio"])
+            .envs(env.iter().copied())
             .current_dir(dir)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
