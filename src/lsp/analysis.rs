@@ -23,10 +23,10 @@ use crate::cli::process::fix_source;
 use crate::cli::settings::Settings;
 use crate::engine;
 use crate::fix::{Applicability, Proposal, apply_edits};
-use crate::suppress::SuppressionNote;
 use crate::lsp::config::EditorSettings;
 use crate::lsp::docs;
 use crate::lsp::text::{self, Encoding, LineIndex};
+use crate::suppress::SuppressionNote;
 use crate::syntax::Dockerfile;
 
 /// The code action kind of fix-all.

@@ -35,8 +35,13 @@ impl Client {
 
     /// [`Client::start`] with extra environment variables for the server.
     pub fn start_with_env(bin: &Path, dir: &Path, env: &[(&str, &Path)]) -> Self {
+        Self::start_command(bin, &["server", "--stdio"], dir, env)
+    }
+
+    /// A server started as `bin args...` (an editor's configured command line), in `dir`, with `env` added.
+    pub fn start_command(bin: &Path, args: &[&str], dir: &Path, env: &[(&str, &Path)]) -> Self {
         let mut child = Command::new(bin)
-            .args(["server", "--stdio"])
+            .args(args)
             .envs(env.iter().copied())
             .current_dir(dir)
             .stdin(Stdio::piped())
