@@ -662,3 +662,26 @@ fn diagnostics_link_to_the_transforms_documentation_and_list_suppression_notes()
     assert_eq!(actions.len(), 1, "{actions:?}");
     assert!(client.shutdown_and_exit().success());
 }
+
+#[test]
+fn with_a_debounce_a_burst_of_changes_is_computed_once_on_the_last_text() {
+    let dir = tmp();
+    let uri = uri(&dir.path().join("Dockerfile"));
+    // A debounce far longer than sending the burst takes: only the text after the pause is computed.
+    let mut client = start(dir.path(), capabilities(), json!({"debounceMs": 1500}));
+    client.open(&uri, "dockerfile", 0, "FROM debian:12\n");
+    client.diagnostics(&uri, 0);
+    for version in 1..=20 {
+        let text = format!("FROM debian:12\n{}ADD a /a\n", "RUN true\n".repeat(version));
+        client.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
+        );
+    }
+    let published = client.diagnostics_until(&uri, 20);
+    assert_eq!(published.len(), 1, "more than the last text was computed: {published:#?}");
+    let last = published[0]["diagnostics"].as_array().unwrap();
+    assert_eq!(codes(last), ["copy-not-add"]);
+    assert_eq!(last[0]["range"]["start"]["line"], 21);
+    assert!(client.shutdown_and_exit().success());
+}
