@@ -125,7 +125,7 @@ pub struct FileFindings {
     pub errors: Vec<String>,
     /// The builds of the file before and after its fixes (`--verify`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub verification: Option<crate::verify::report::FileVerification>,
+    pub verification: Option<Box<crate::verify::report::FileVerification>>,
 }
 
 /// The path as reports name it: relative paths with `/` separators and no `./`; absolute paths under the current

@@ -256,6 +256,15 @@ fn code(run: &Run) -> String {
     }
 }
 
+/// What every file's verification shares.
+#[derive(Clone, Copy)]
+struct RunContext<'a> {
+    builder: &'a Builder,
+    verify: &'a Verify,
+    slots: &'a Slots,
+    bar: Option<&'a ProgressBar>,
+}
+
 /// The outcome of verifying one file.
 struct Verified {
     /// The text to use (the file as read when nothing was kept).
@@ -274,11 +283,9 @@ fn verify_file(
     mut findings: FileFindings,
     settings: &Settings,
     digests: Option<&Resolutions>,
-    builder: &Builder,
-    verify: &Verify,
-    slots: &Slots,
-    bar: Option<&ProgressBar>,
+    run: &RunContext<'_>,
 ) -> Verified {
+    let RunContext { builder, verify, slots, bar } = *run;
     let mut b = FileBuilds {
         builder,
         verify,
@@ -296,7 +303,7 @@ fn verify_file(
     builder.remove(&b.tags);
     let (text, verification, messages) = result;
     findings.changed = text != source.text;
-    findings.verification = Some(verification.clone());
+    findings.verification = Some(Box::new(verification.clone()));
     Verified { text, findings, verification, messages }
 }
 
@@ -689,6 +696,7 @@ pub fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
         );
     }
     let slots = Slots::new(verify.jobs);
+    let context = RunContext { builder: &builder, verify: &verify, slots: &slots, bar: bar.as_ref() };
     let queue = Mutex::new(todo.into_iter());
     let results: Mutex<Vec<(usize, Verified)>> = Mutex::new(Vec::new());
     std::thread::scope(|s| {
@@ -699,18 +707,8 @@ pub fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
                     let Some((index, path, output, settings, digests)) = next else { break };
                     let outcome = &outcomes[index];
                     let (Some(source), Some(findings)) = (&outcome.source, &outcome.findings) else { continue };
-                    let verified = verify_file(
-                        &path,
-                        source,
-                        &output,
-                        findings.clone(),
-                        &settings,
-                        digests.as_deref(),
-                        &builder,
-                        &verify,
-                        &slots,
-                        bar.as_ref(),
-                    );
+                    let verified =
+                        verify_file(&path, source, &output, findings.clone(), &settings, digests.as_deref(), &context);
                     results.lock().unwrap_or_else(|e| e.into_inner()).push((index, verified));
                 }
             });
