@@ -8,6 +8,8 @@
 //!   needs: that one fix is found and dropped, while the same transform's fix of a later install and every other
 //!   fix stay;
 //! - `broken`: does not build as it is: its fixes are kept, unverified;
+//! - `whoami`: its command prints the user id, which the (unsafe) non-root user changes: `--verify-run` sees the
+//!   difference and drops that fix;
 //! - `cache-mount`: `cache = "mount"` makes `RUN --mount=type=cache` fixes: BuildKit builds them, the classic
 //!   builder cannot, so there the fix is dropped.
 //!
@@ -178,6 +180,19 @@ fn verify_keeps_the_fixes_that_build_with_the_classic_builder_and_with_buildkit(
                 format!("cache-mount (classic): the cache mount must be dropped: {v}"),
             );
         }
+
+        // whoami: the non-root user changes what the command prints; --verify-run drops it.
+        let whoami = file(&report, "whoami/Dockerfile");
+        let v = &whoami["verification"];
+        check(
+            v["status"] == "fixes-dropped" && v["dropped_transforms"] == serde_json::json!(["non-root-user"]),
+            format!("whoami: non-root-user must be dropped: {v}"),
+        );
+        check(
+            fixes(whoami).iter().any(|f| f.1 == "maintainer-label" && f.2 == "fixed" && f.3 == "verified"),
+            format!("whoami: {:?}", fixes(whoami)),
+        );
+        check(stderr.contains("behaves differently under --verify-run"), "whoami: no word on --verify-run".into());
 
         let files = report["files"].as_array().unwrap();
         let total = |key: &str| files.iter().map(|f| f["verification"][key].as_i64().unwrap_or(0)).sum::<i64>();

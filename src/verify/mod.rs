@@ -505,9 +505,14 @@ fn verify_with(
         })
         .collect();
     messages.push(format!(
-        "{}: the fixed Dockerfile does not build; dropped {} of {} ({} kept, {} builds{}):\n{}\n  the builder \
-         said:\n{}\n  This is a bug in dfix: please report it with the Dockerfile, `dfix --version` and these lines.",
+        "{}: {}; dropped {} of {} ({} kept, {} builds{}):\n{}\n  {}:\n{}\n  This is a bug in dfix: please report it \
+         with the Dockerfile, `dfix --version` and these lines.",
         path.display(),
+        if after.build.success {
+            "the fixed image behaves differently under --verify-run"
+        } else {
+            "the fixed Dockerfile does not build"
+        },
         plural(verification.fixes_dropped, "fix", "fixes"),
         verification.dropped_transforms.join(", "),
         verification.fixes_kept,
@@ -518,6 +523,7 @@ fn verify_with(
             ""
         },
         indent(&lines),
+        if after.build.success { "what differs" } else { "the builder said" },
         indent(&verification.builder_error),
     ));
     (text, verification, messages)
