@@ -93,6 +93,31 @@ fn fixes(file: &Value) -> Vec<(u64, String, String, String)> {
         .collect()
 }
 
+/// The input with the edits of the fixed findings applied.
+fn apply_fixed(input: &str, file: &Value) -> String {
+    let mut edits: Vec<(usize, usize, String)> = file["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "fixed")
+        .flat_map(|f| f["fix"]["edits"].as_array().unwrap().clone())
+        .map(|e| {
+            let offset = |p: &str| e["range"][p]["offset"].as_u64().unwrap() as usize;
+            (offset("start"), offset("end"), e["content"].as_str().unwrap().to_string())
+        })
+        .collect();
+    edits.sort();
+    let mut out = String::new();
+    let mut last = 0;
+    for (start, end, content) in edits {
+        out.push_str(&input[last..start]);
+        out.push_str(&content);
+        last = end;
+    }
+    out.push_str(&input[last..]);
+    out
+}
+
 fn leftover_images(docker: &Docker, prefix: &str) -> Vec<String> {
     let out = docker.command(&["images", "--format", "{{.Repository}}"]);
     stdout(&out).lines().filter(|l| l.starts_with(prefix)).map(str::to_string).collect()
@@ -205,6 +230,30 @@ fn verify_keeps_the_fixes_that_build_with_the_classic_builder_and_with_buildkit(
             total("builds"),
         ));
         check(leftover_images(&docker, "dfix-verify-").is_empty(), "temporary images left behind".into());
+
+        // --apply writes what the report says: the fixed findings' edits on the input, without the dropped fix.
+        let copy = tempfile::tempdir().unwrap();
+        for name in ["Dockerfile", "dfix.toml"] {
+            std::fs::copy(fixtures.join("breaks").join(name), copy.path().join(name)).unwrap();
+        }
+        let out = dfix(&docker, buildkit, copy.path())
+            .args(["--verify-run", "", "--apply", "--format", "json", "."])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        check(out.status.code() == Some(0), format!("--verify --apply: {stderr}"));
+        let report: Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+        let written = std::fs::read_to_string(copy.path().join("Dockerfile")).unwrap();
+        let input = std::fs::read_to_string(fixtures.join("breaks/Dockerfile")).unwrap();
+        check(
+            apply_fixed(&input, file(&report, "Dockerfile")) == written,
+            format!("--apply wrote what the fixed findings do not say:\n{written}"),
+        );
+        check(
+            written.contains("apt-get install -y wget")
+                && written.contains("apt-get install --no-install-recommends -y hello"),
+            format!("--verify --apply: only the second install gets --no-install-recommends:\n{written}"),
+        );
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

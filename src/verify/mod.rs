@@ -24,6 +24,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
+use anstream::{AutoStream, ColorChoice};
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -739,11 +740,16 @@ pub fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
 
     // Report, in path order.
     let stdout = io::stdout();
+    let choice = AutoStream::choice(&stdout);
+    let color =
+        mode == Mode::Diff && format == OutputFormat::Diff && args.output.is_none() && choice != ColorChoice::Never;
+    // As in the plain run: only a colored diff goes through anstream.
     let mut out: Box<dyn Write> = match &args.output {
         Some(path) => Box::new(io::BufWriter::new(
             std::fs::File::create(path)
                 .with_context(|| format!("{}: cannot create the output file", path.display()))?,
         )),
+        None if color => Box::new(AutoStream::new(stdout.lock(), choice)),
         None => Box::new(stdout.lock()),
     };
     let tense = if mode == Mode::Apply { Tense::Applied } else { Tense::WouldApply };
@@ -782,7 +788,7 @@ pub fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
             let mut failed_write = None;
             match mode {
                 Mode::Diff if format == OutputFormat::Diff => {
-                    out.write_all(diff::unified(&outcome.path, &source.text, text, false).as_bytes())?
+                    out.write_all(diff::unified(&outcome.path, &source.text, text, color).as_bytes())?
                 }
                 Mode::Apply => {
                     let stamp = source.stamp.expect("files have a stamp");
