@@ -892,6 +892,37 @@ mod tests {
     }
 
     #[test]
+    fn merged_findings_stay_sorted_and_keep_their_combinations() {
+        let input = "FROM debian:bookworm\nMAINTAINER x\nRUN apt-get update\nRUN apt-get install -y curl\n";
+        let mut file = findings_of(input);
+        let combined: Vec<(usize, usize)> = file
+            .findings
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| f.fix.as_ref().and_then(|x| x.combined_with).map(|c| (i, c)))
+            .collect();
+        assert!(!combined.is_empty(), "the example has a combined fix: {file:?}");
+        let pairs = |file: &FileFindings| -> Vec<(&'static str, &'static str)> {
+            file.findings
+                .iter()
+                .filter_map(|f| {
+                    f.fix.as_ref().and_then(|x| x.combined_with).map(|c| (f.transform, file.findings[c].transform))
+                })
+                .collect()
+        };
+        let before = pairs(&file);
+        let mut early = file.findings[0].clone();
+        early.transform = "copy-not-add";
+        early.range.start.offset = 0;
+        let late = file.findings.last().unwrap().clone();
+        merge_findings(&mut file, vec![late, early]);
+        assert_eq!(pairs(&file), before);
+        let at = file.findings.iter().position(|f| f.transform == "copy-not-add").unwrap();
+        assert!(file.findings[..at].iter().all(|f| f.range.start.offset == 0), "{:?}", file.findings);
+        assert!(file.findings.windows(2).all(|w| w[0].range.start.offset <= w[1].range.start.offset));
+    }
+
+    #[test]
     fn slots_bound_the_work_at_once() {
         let slots = Slots::new(2);
         let at_once = Mutex::new((0, 0));

@@ -95,7 +95,8 @@ pub fn megabytes(bytes: Option<u64>) -> String {
 }
 
 fn signed_megabytes(bytes: Option<i64>) -> String {
-    bytes.map_or_else(|| "-".to_string(), |b| format!("{:.1} MB", b as f64 / 1e6))
+    // No "-0.0 MB" for a few bytes more.
+    bytes.map_or_else(|| "-".to_string(), |b| format!("{:.1} MB", if b.abs() < 50_000 { 0.0 } else { b as f64 / 1e6 }))
 }
 
 /// The table that ends a `--verify` run: one row per verified file, and totals.
