@@ -338,6 +338,21 @@ mod tests {
     }
 
     #[test]
+    fn verify_options_need_verify() {
+        let a =
+            Args::try_parse_from(["dfix", "--verify", "--check", "--build-arg", "A=1", "--build-arg", "B=2"]).unwrap();
+        assert!(a.fix.verify && a.fix.check);
+        assert_eq!(a.fix.build_arg, ["A=1", "B=2"]);
+        assert_eq!((a.fix.verify_timeout, a.fix.verify_jobs, a.fix.verify_max_builds), (900, 2, 16));
+        assert!(Args::try_parse_from(["dfix", "--builder", "docker"]).is_err());
+        assert!(Args::try_parse_from(["dfix", "--verify-run", "--version"]).is_err());
+        assert!(Args::try_parse_from(["dfix", "--verify", "--verify-jobs", "0"]).is_err());
+        assert!(Args::try_parse_from(["dfix", "--verify", "--stdin-filename", "D"]).is_err());
+        let a = Args::try_parse_from(["dfix", "--verify", "--verify-run=--version"]).unwrap();
+        assert_eq!(a.fix.verify_run.as_deref(), Some("--version"));
+    }
+
+    #[test]
     fn formats_parse_and_combine_with_modes() {
         let a = Args::try_parse_from(["dfix", "--format", "sarif", "--apply", "--output", "x.sarif"]).unwrap();
         assert_eq!(a.fix.format, OutputFormat::Sarif);
