@@ -506,8 +506,9 @@ fn verify_with(
         })
         .collect();
     messages.push(format!(
-        "{}: {}; dropped {} of {} ({} kept, {} builds{}):\n{}\n  {}:\n{}\n  This is a bug in dfix: please report it \
-         with the Dockerfile, `dfix --version` and these lines.",
+        "{}: {}; dropped {} of {} ({} kept, {} builds{}):\n{}\n  {}:\n{}\n  Unless the builder's set-up caused \
+         it (its network, a missing image), this is a bug in dfix: please report it with the Dockerfile, `dfix \
+         --version` and these lines.",
         path.display(),
         if after.build.success {
             "the fixed image behaves differently under --verify-run"
