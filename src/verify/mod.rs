@@ -44,6 +44,10 @@ use builder::{BuildOptions, Builder, ImageFacts, Run};
 use report::{FileStatus, FileVerification, FixVerification, ImageReport};
 use search::{Budget, find_guilty};
 
+/// Exit statuses of `docker run` and `podman run` when the command in the container did not start: the runner
+/// failed, the command cannot be invoked, the command was not found.
+const RUN_FAILED: [i32; 3] = [125, 126, 127];
+
 /// Lines of the builder's output quoted when a build fails.
 const ERROR_LINES: usize = 8;
 
@@ -366,9 +370,20 @@ fn verify_with(
     b.reference = before.ran.clone();
     if let Some(ran) = &before.ran
         && !ran.success
-        && ran.code.is_none()
     {
-        messages.push(format!("{}: --verify-run did not finish in the original image", path.display()));
+        if ran.timed_out {
+            messages.push(format!("{}: --verify-run did not finish in the original image", path.display()));
+        } else if ran.code.is_none_or(|c| RUN_FAILED.contains(&c)) {
+            // The command did not start (125: the runner failed, 126: it cannot be invoked, 127: not found), so a
+            // difference would say nothing about the fixes.
+            messages.push(format!(
+                "{}: --verify-run could not start its command in the original image, so only the builds are \
+                 compared; the builder said:\n{}",
+                path.display(),
+                indent(&ran.last_lines(3))
+            ));
+            b.reference = None;
+        }
     }
     if b.works(&after) {
         mark(findings, FixVerification::Verified);
