@@ -224,7 +224,8 @@ impl Builder {
         });
         let mut args: Vec<String> = match (self.kind, self.buildx) {
             (Kind::Docker, true) if self.buildkit => vec!["buildx".into(), "build".into(), "--load".into()],
-            (Kind::Buildah, _) => vec!["bud".into()],
+            // One layer per instruction, and the cache that comes with it (buildah squashes them by default).
+            (Kind::Buildah, _) => vec!["bud".into(), "--layers".into()],
             _ => vec!["build".into()],
         };
         args.extend(["-t".into(), tag.into(), "-f".into(), file.to_string_lossy().into_owned()]);
@@ -276,8 +277,13 @@ impl Builder {
                 let out = quick(&self.program, &["inspect", "--type", "image", tag], &[]).ok()?;
                 let json: serde_json::Value = serde_json::from_str(&out.stdout).ok()?;
                 let oci = &json["OCIv1"];
+                // `buildah images` gives the size only rounded, as "204 MB".
+                let size = quick(&self.program, &["images", "--json", tag], &[])
+                    .ok()
+                    .and_then(|out| serde_json::from_str::<serde_json::Value>(&out.stdout).ok())
+                    .and_then(|images| images[0]["size"].as_str().and_then(human_size));
                 Some(ImageFacts {
-                    size: None,
+                    size,
                     layers: oci["rootfs"]["diff_ids"].as_array().map_or(0, Vec::len),
                     user: oci["config"]["User"].as_str().unwrap_or("").to_string(),
                 })
@@ -334,6 +340,21 @@ impl Builder {
 /// Run a removal to its end, Ctrl-C or not (a minute at most).
 fn run_counted_always(program: &str, args: &[&str]) -> std::io::Result<std::process::ExitStatus> {
     Command::new(program).args(args).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null()).status()
+}
+
+/// "204 MB", "1.5 GB", "512 kB": bytes (decimal units, as the containers tools print them).
+fn human_size(text: &str) -> Option<u64> {
+    let (number, unit) = text.trim().split_once(' ')?;
+    let number: f64 = number.parse().ok()?;
+    let factor = match unit.to_ascii_lowercase().as_str() {
+        "b" => 1.0,
+        "kb" => 1e3,
+        "mb" => 1e6,
+        "gb" => 1e9,
+        "tb" => 1e12,
+        _ => return None,
+    };
+    Some((number * factor).round() as u64)
 }
 
 fn failed(message: String) -> Run {
@@ -412,5 +433,40 @@ fn run_counted(program: &str, args: &[&str], env: &[(&str, &str)], timeout: Dura
         stderr,
         timed_out,
         seconds: start.elapsed().as_secs_f64(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_as_the_containers_tools_print_them() {
+        assert_eq!(human_size("204 MB"), Some(204_000_000));
+        assert_eq!(human_size("1.5 GB"), Some(1_500_000_000));
+        assert_eq!(human_size("512 kB"), Some(512_000));
+        assert_eq!(human_size("12 B"), Some(12));
+        assert_eq!(human_size("lots"), None);
+    }
+
+    #[test]
+    fn builders_are_known_by_their_file_name() {
+        assert_eq!(Kind::from_name("/usr/bin/docker"), Some(Kind::Docker));
+        assert_eq!(Kind::from_name("podman"), Some(Kind::Podman));
+        assert_eq!(Kind::from_name("/opt/bin/buildah"), Some(Kind::Buildah));
+        assert_eq!(Kind::from_name("kaniko"), None);
+    }
+
+    #[test]
+    fn the_last_lines_skip_blank_ones_and_say_when_time_ran_out() {
+        let run = Run {
+            success: false,
+            code: None,
+            stdout: "a\n\nb\n".into(),
+            stderr: "c\n".into(),
+            timed_out: true,
+            seconds: 1.0,
+        };
+        assert_eq!(run.last_lines(2), ["b", "c", "(stopped: the build took longer than --verify-timeout)"]);
     }
 }
