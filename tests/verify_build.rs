@@ -312,3 +312,31 @@ fn without_a_working_builder_verify_says_so() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("docker") && stderr.contains("podman") && stderr.contains("buildah"), "{stderr}");
 }
+
+#[test]
+fn context_build_args_and_target_reach_the_builder() {
+    let Some(docker) = engine(true) else { return };
+    let root = tempfile::tempdir().unwrap();
+    std::fs::create_dir(root.path().join("docker")).unwrap();
+    std::fs::write(root.path().join("greeting.txt"), "from the context\n").unwrap();
+    // Each option is needed: without --context the COPY fails, without --build-arg the test, without --target the
+    // last stage.
+    std::fs::write(
+        root.path().join("docker/Dockerfile"),
+        "FROM debian:bookworm AS app\nMAINTAINER x\nARG GREETING\nCOPY greeting.txt /greeting.txt\n\
+         RUN test -n \"$GREETING\" && echo \"$GREETING\" >> /greeting.txt\nCMD [\"cat\", \"/greeting.txt\"]\n\
+         FROM app AS broken\nRUN false\n",
+    )
+    .unwrap();
+    let out = dfix(&docker, true, root.path())
+        .args(["--context", ".", "--build-arg", "GREETING=hello", "--target", "app", "--verify-run", ""])
+        .args(["--format", "json", "docker/Dockerfile"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = &file(&report, "docker/Dockerfile")["verification"];
+    assert_eq!(v["status"], "verified", "{v}\n{stderr}");
+    assert_eq!(v["before"]["layers"], v["after"]["layers"], "{v}");
+}
