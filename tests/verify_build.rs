@@ -133,10 +133,15 @@ fn verify_keeps_the_fixes_that_build_with_the_classic_builder_and_with_buildkit(
     for buildkit in [false, true] {
         let name = if buildkit { "BuildKit" } else { "classic builder" };
         let start = Instant::now();
-        let out = dfix(&docker, buildkit, &fixtures)
+        let child = dfix(&docker, buildkit, &fixtures)
             .args(["--verify-run", "", "--verify-jobs", "2", "--format", "json", "."])
-            .output()
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
             .unwrap();
+        // Its temporary images; other tests run at the same time.
+        let prefix = format!("dfix-verify-{}-", child.id());
+        let out = child.wait_with_output().unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr).to_string();
         common::say(&format!("--- dfix --verify with the {name} ({:.0} s):\n{stderr}", start.elapsed().as_secs_f64()));
         assert_eq!(out.status.code(), Some(1), "{name}: changes expected, no errors:\n{stderr}");
@@ -232,7 +237,7 @@ fn verify_keeps_the_fixes_that_build_with_the_classic_builder_and_with_buildkit(
             total("bytes_saved"),
             total("builds"),
         ));
-        check(leftover_images(&docker, "dfix-verify-").is_empty(), "temporary images left behind".into());
+        check(leftover_images(&docker, &prefix).is_empty(), "temporary images left behind".into());
 
         // --apply writes what the report says: the fixed findings' edits on the input, without the dropped fix.
         let copy = tempfile::tempdir().unwrap();
@@ -339,4 +344,20 @@ fn context_build_args_and_target_reach_the_builder() {
     let v = &file(&report, "docker/Dockerfile")["verification"];
     assert_eq!(v["status"], "verified", "{v}\n{stderr}");
     assert_eq!(v["before"]["layers"], v["after"]["layers"], "{v}");
+}
+
+#[test]
+fn a_build_past_the_timeout_is_stopped_and_counted_as_failed() {
+    let Some(docker) = engine(true) else { return };
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("Dockerfile"), "FROM debian:bookworm\nMAINTAINER x\nRUN sleep 60\n").unwrap();
+    let start = Instant::now();
+    let out =
+        dfix(&docker, true, dir.path()).args(["--verify-timeout", "3", "--format", "json", "."]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(start.elapsed() < Duration::from_secs(40), "took {:?}", start.elapsed());
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = &file(&report, "Dockerfile")["verification"];
+    assert_eq!(v["status"], "original-fails", "{v}");
+    assert!(v["builder_error"].to_string().contains("--verify-timeout"), "{v}\n{stderr}");
 }
