@@ -853,6 +853,11 @@ pub fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
     }
     out.flush()?;
     builder.remove_all();
+    if mode == Mode::Apply {
+        for line in lookups.write_locks() {
+            let _ = writeln!(stderr, "{line}");
+        }
+    }
     if summary.files == 0 && summary.errors == 0 {
         let _ = writeln!(stderr, "no Dockerfiles found");
     } else {
