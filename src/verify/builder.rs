@@ -76,7 +76,12 @@ impl Run {
     /// The last `n` non-empty lines of the output, for messages.
     pub fn last_lines(&self, n: usize) -> Vec<String> {
         let text = format!("{}\n{}", self.stdout, self.stderr);
-        let lines: Vec<&str> = text.lines().map(str::trim_end).filter(|l| !l.trim().is_empty()).collect();
+        // BuildKit frames its error with lines of dashes: they say nothing.
+        let lines: Vec<&str> = text
+            .lines()
+            .map(str::trim_end)
+            .filter(|l| !l.trim().is_empty() && !l.trim().chars().all(|c| c == '-'))
+            .collect();
         let mut last: Vec<String> = lines[lines.len().saturating_sub(n)..].iter().map(|l| l.to_string()).collect();
         if self.timed_out {
             last.push("(stopped: the build took longer than --verify-timeout)".to_string());
@@ -462,7 +467,7 @@ mod tests {
         let run = Run {
             success: false,
             code: None,
-            stdout: "a\n\nb\n".into(),
+            stdout: "a\n\nb\n------\n".into(),
             stderr: "c\n".into(),
             timed_out: true,
             seconds: 1.0,
