@@ -201,6 +201,40 @@ pub struct Shell {
     pub pragma_comments: Vec<String>,
     /// Commands that do the same with or without the environment reset of sudo (`no-sudo`).
     pub sudo_env_independent: Vec<String>,
+    /// How a RUN with a pipe gets `pipefail`, by image family (`pipefail`).
+    pub pipefail: Pipefail,
+    /// Directories that exist and images whose working directory is `/` (`workdir-not-cd`).
+    pub workdir: Workdir,
+}
+
+/// `[pipefail]` of `transforms/shell.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Pipefail {
+    /// Image family -> how pipefail is turned on in its shell.
+    pub families: BTreeMap<String, PipefailMethod>,
+    /// The SHELL instruction's array for [`PipefailMethod::Shell`].
+    pub shell: Vec<String>,
+}
+
+/// How `pipefail` is turned on for the shell of an image family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PipefailMethod {
+    /// `/bin/sh` supports `set -o pipefail`: the RUN's body is prefixed with it.
+    Set,
+    /// `/bin/sh` does not, but bash is installed: a SHELL instruction runs bash with `-o pipefail`.
+    Shell,
+}
+
+/// `[workdir]` of `transforms/shell.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Workdir {
+    /// Absolute directories every Linux image with a shell has.
+    pub always_present: Vec<String>,
+    /// Repository patterns of images whose working directory is `/`.
+    pub root_workdir: Vec<String>,
 }
 
 /// `transforms/secrets.toml`: secret-like names, credential files, token formats, admin ports, download pipes.
@@ -424,6 +458,12 @@ impl Knowledge {
             KnowledgeError::Invalid { table: "knowledge".into(), message: e.to_string() }
         })?;
         knowledge.images.validate().map_err(|message| KnowledgeError::Invalid { table: "images".into(), message })?;
+        if let Some(f) = knowledge.shell.pipefail.families.keys().find(|f| !knowledge.images.families.contains_key(*f)) {
+            return Err(KnowledgeError::Invalid {
+                table: "shell".into(),
+                message: format!("pipefail.families names `{f}`, which is not a family of the `images` table"),
+            });
+        }
         knowledge.secrets.validate().map_err(|message| KnowledgeError::Invalid { table: "secrets".into(), message })?;
         knowledge.releases.apply_overrides();
         knowledge

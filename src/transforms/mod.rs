@@ -19,6 +19,7 @@ mod apt_get_not_apt;
 mod apt_no_recommends;
 mod copy_not_add;
 mod env_key_value;
+mod exec_form;
 pub mod eol_base;
 mod latest_base;
 mod maintainer_label;
@@ -28,12 +29,14 @@ mod non_root_user;
 mod package_cache;
 mod packages;
 pub mod pin_digest;
+mod pipefail;
 mod pipe_to_shell;
 mod run_context;
 mod secret_literal;
 mod secret_mount;
 mod slim_base;
 mod trusted_registry;
+mod workdir_not_cd;
 
 /// Everything a transform may read.
 pub struct Context<'a> {
@@ -176,11 +179,14 @@ pub static TRANSFORMS: &[&dyn Transform] = &[
     &maintainer_label::MaintainerLabel,
     &env_key_value::EnvKeyValue,
     &copy_not_add::CopyNotAdd,
+    &exec_form::ExecForm,
     &apt_get_not_apt::AptGetNotApt,
     &no_sudo::NoSudo,
     &apt_cleanup::AptCleanup,
     &apt_no_recommends::AptNoRecommends,
     &package_cache::PackageCache,
+    &workdir_not_cd::WorkdirNotCd,
+    &pipefail::Pipefail,
     &merge_runs::MergeRuns,
     &non_root_user::NonRootUser,
     &secret_mount::SecretMount,

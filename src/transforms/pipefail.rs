@@ -1,0 +1,203 @@
+//! `pipefail`: a RUN with a pipe fails when any command of the pipe fails, not only the last one.
+
+use crate::fix::{Applicability, Edit};
+use crate::knowledge::PipefailMethod;
+use crate::syntax::{Dockerfile, Instruction, InstructionKind, ShellScript, StageBase};
+use crate::transforms::{Context, Proposals, Transform, TransformMeta, declare_transform, run_context};
+
+declare_transform! {
+    /// ## What it does
+    /// Turns on `pipefail` for RUN instructions with a pipe (`a | b`), where the shell of the base image is known
+    /// to support it. Where `/bin/sh` supports `set -o pipefail` (BusyBox ash in Alpine and BusyBox images; bash,
+    /// which is `/bin/sh` in RHEL-like images), the RUN's body starts with `set -o pipefail && `. Where it does not
+    /// (dash, `/bin/sh` of Debian and Ubuntu images, which always have bash), `SHELL ["/bin/bash", "-o",
+    /// "pipefail", "-c"]` goes before the stage's first RUN with a pipe.
+    ///
+    /// ## Why
+    /// A pipe's status is the status of its last command: in `RUN curl -fsSL $URL | tar -xz`, a failed download
+    /// gives tar an empty input, and whether the build stops depends on tar. With `pipefail` the RUN fails when any
+    /// command of the pipe fails.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM alpine:3.20
+    /// RUN wget -qO- https://example.com/tool.tar.gz | tar -xz -C /opt
+    /// ```
+    /// Becomes:
+    /// ```dockerfile
+    /// FROM alpine:3.20
+    /// RUN set -o pipefail && wget -qO- https://example.com/tool.tar.gz | tar -xz -C /opt
+    /// ```
+    ///
+    /// ## Fix safety
+    /// Unsafe. A pipe that used to hide a failure now fails the build (`grep` finding nothing in `... | grep x`
+    /// fails too). The SHELL form also runs every later RUN, and the shell forms of CMD, ENTRYPOINT and
+    /// HEALTHCHECK, of the stage and of the stages built on it with bash instead of dash, which differ in details
+    /// (`echo` and backslashes, for example). Nothing is changed where a SHELL instruction is already in effect,
+    /// where the base image's family is unknown (a stage built on another stage follows it to its image), in
+    /// Windows images, or for pipes only inside heredocs, quoted strings or exec form; a body that already
+    /// mentions `pipefail` is left alone.
+    ///
+    /// ## Knowledge
+    /// `transforms/shell.toml`: `[pipefail]` (families and the SHELL array); `transforms/images.toml`: the
+    /// family of each image.
+    ///
+    /// ## References
+    /// - hadolint DL4006
+    pub Pipefail {
+        id: "pipefail",
+        summary: "Make RUN instructions with a pipe fail when any command of the pipe fails",
+        applicability: Applicability::Unsafe,
+        default_enabled: true,
+        aliases: ["DL4006"],
+        since: "0.1.0",
+    }
+}
+
+impl Transform for Pipefail {
+    fn meta(&self) -> &'static TransformMeta {
+        &Self::META
+    }
+
+    fn run(&self, cx: &Context<'_>, out: &mut Proposals) {
+        let file = cx.file;
+        let knowledge = &cx.knowledge.shell.pipefail;
+        // Stages that get a SHELL in this pass: the stages built on them are covered by it.
+        let mut shell_added: Vec<usize> = Vec::new();
+        for stage in file.stages() {
+            if chain(file, stage.index).iter().any(|s| shell_added.contains(s)) {
+                continue;
+            }
+            let runs = file.instructions()[stage.instructions.clone()]
+                .iter()
+                .filter(|i| i.kind == InstructionKind::Run && i.args.as_str().contains('|'));
+            let mut first_shell = true;
+            for instr in runs {
+                if file.shell_instruction(instr.index).is_some() || !run_context::posix_shell(file, instr.index) {
+                    continue;
+                }
+                let Some(script) = file.shell(instr.index) else { continue };
+                if script.error_count() > 0 || instr.args.as_str().contains("pipefail") || !has_pipe(script) {
+                    continue;
+                }
+                let Some((family, method)) = method(cx, instr) else { continue };
+                match method {
+                    PipefailMethod::Set => {
+                        out.fix(
+                            instr.range.clone(),
+                            format!(
+                                "a pipe in RUN fails only when its last command fails; `/bin/sh` of {family} \
+                                 images supports `set -o pipefail`, which fails the build when any command of the \
+                                 pipe fails (a pipe that hid a failure will now stop the build)"
+                            ),
+                            "Start the body with `set -o pipefail && `",
+                            vec![Edit::insertion("set -o pipefail && ", instr.args.to_file(0))],
+                        );
+                    }
+                    PipefailMethod::Shell if first_shell => {
+                        first_shell = false;
+                        let array = serde_json::to_string(&knowledge.shell).expect("strings serialize");
+                        let array = array.replace("\",\"", "\", \"");
+                        let (at, indent) = line_above_comments(file, instr);
+                        let le = file.line_ending();
+                        let text = format!("{indent}{} {array}{le}", file.keyword("SHELL"));
+                        shell_added.push(stage.index);
+                        out.fix(
+                            instr.range.clone(),
+                            format!(
+                                "a pipe in RUN fails only when its last command fails; `/bin/sh` of {family} \
+                                 images (dash) has no `pipefail`, so the stage runs its shell commands with bash \
+                                 and `-o pipefail` from here on (a pipe that hid a failure will now stop the build, \
+                                 and later RUN, CMD, ENTRYPOINT and HEALTHCHECK shell forms of this stage and of \
+                                 stages built on it run in bash instead of dash)"
+                            ),
+                            format!("Add `SHELL {array}`"),
+                            vec![Edit::insertion(text, at)],
+                        );
+                    }
+                    PipefailMethod::Shell => {}
+                }
+            }
+        }
+    }
+}
+
+/// The stages of the FROM chain of stage `index`: itself, then its base stage, and so on.
+fn chain(file: &Dockerfile, index: usize) -> Vec<usize> {
+    let mut out = vec![index];
+    let mut stage = index;
+    for _ in 0..file.stages().len() {
+        match file.stages()[stage].base {
+            StageBase::Stage(b) if b < stage => {
+                out.push(b);
+                stage = b;
+            }
+            _ => break,
+        }
+    }
+    out
+}
+
+/// The family of the image the RUN's stage is built on and how pipefail is turned on in its shell.
+fn method<'a>(cx: &'a Context<'_>, instr: &Instruction) -> Option<(&'a str, PipefailMethod)> {
+    let StageBase::Image(image) = run_context::chain_base(cx.file, instr.index)? else { return None };
+    if image.has_variable {
+        return None;
+    }
+    let family = cx.knowledge.images.facts(image).family?;
+    let method = *cx.knowledge.shell.pipefail.families.get(family)?;
+    Some((family, method))
+}
+
+/// Whether the body has a pipe (`a | b`, `a |& b`) that its shell runs, in command substitutions too; pipes in
+/// quoted strings are text to the shell.
+fn has_pipe(script: &ShellScript) -> bool {
+    let mut stack = vec![script.tree().root_node()];
+    while let Some(node) = stack.pop() {
+        if node.kind() == "pipeline" {
+            return true;
+        }
+        let mut c = node.walk();
+        stack.extend(node.named_children(&mut c));
+    }
+    false
+}
+
+/// Where a line goes before an instruction: the start of the comment lines right above it, or of its own line;
+/// and the indentation of the instruction's line.
+pub(crate) fn line_above_comments<'a>(file: &'a Dockerfile, instr: &Instruction) -> (usize, &'a str) {
+    let line = file.line_start(instr.range.start);
+    let indent = file.text(line..instr.range.start);
+    let indent = if indent.chars().all(|c| c == ' ' || c == '\t') { indent } else { "" };
+    let floor = match instr.index.checked_sub(1) {
+        Some(prev) => file.next_line_start(file.instructions()[prev].range.end),
+        None => file.directives().last().map_or(0, |d| file.next_line_start(d.range.end)),
+    };
+    let mut at = line;
+    while at > floor {
+        let above = file.line_start(at - 1);
+        if above < floor || !file.text(above..at).trim_start().starts_with('#') {
+            break;
+        }
+        at = above;
+    }
+    (at, indent)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pipes_are_found_where_the_shell_runs_them() {
+        let pipe = |body: &str| {
+            let f = Dockerfile::parse(&format!("FROM alpine\nRUN {body}\n"));
+            has_pipe(f.shell(1).unwrap())
+        };
+        assert!(pipe("a | b"));
+        assert!(pipe("x=$(a | b) && c"));
+        assert!(!pipe("a || b"));
+        assert!(!pipe("sh -c 'a | b'"));
+        assert!(!pipe("echo \"a|b\""));
+    }
+}
