@@ -2,6 +2,7 @@
 
 use crate::fix::{Applicability, Edit};
 use crate::knowledge::PipefailMethod;
+use crate::syntax::shell::Terminator;
 use crate::syntax::{Dockerfile, Instruction, InstructionKind, ShellScript, StageBase};
 use crate::transforms::{Context, Proposals, Transform, TransformMeta, declare_transform, run_context};
 
@@ -36,7 +37,8 @@ declare_transform! {
     /// (`echo` and backslashes, for example). Nothing is changed where a SHELL instruction is already in effect,
     /// where the base image's family is unknown (a stage built on another stage follows it to its image), in
     /// Windows images, or for pipes only inside heredocs, quoted strings or exec form; a body that already
-    /// mentions `pipefail` is left alone.
+    /// mentions `pipefail` is left alone, and so is a pipe into `head` or from `yes`, whose writer is routinely
+    /// killed by SIGPIPE (pipefail would fail the build every time).
     ///
     /// ## Knowledge
     /// `transforms/shell.toml`: `[pipefail]` (families and the SHELL array); `transforms/images.toml`: the
@@ -78,6 +80,17 @@ impl Transform for Pipefail {
                 }
                 let Some(script) = file.shell(instr.index) else { continue };
                 if script.error_count() > 0 || instr.args.as_str().contains("pipefail") || !has_pipe(script) {
+                    continue;
+                }
+                // `yes | cmd` and `cmd | head` end with a writer killed by SIGPIPE, which pipefail turns into a
+                // failed build.
+                if script.command_list().iter().any(|c| {
+                    c.placement.in_pipeline && c.words.first().is_some_and(|w| w.is("yes") || w.is("head"))
+                }) {
+                    continue;
+                }
+                // `set -o pipefail && a | b &` would only set it in the background job.
+                if script.statements().first().is_none_or(|s| s.terminator == Terminator::Background) {
                     continue;
                 }
                 let Some((family, method)) = method(cx, instr) else { continue };

@@ -140,48 +140,85 @@ fn propose(cx: &Context<'_>, instr: &Instruction, default: Applicability) -> Opt
         }
     };
 
-    // One edit from the inserted line to the first command after `cd DIR && `, keeping the comments, keyword and
-    // flags in between; one insertion after the RUN for the restoring WORKDIR.
     let next = statement.pipelines[1].start;
     let cd_start = script.file_range(cd.range.clone()).start;
     let removed_end = script.text().to_file(next);
     if has_comment_in(file, &(cd_start..removed_end)) {
         return None;
     }
-    let (at, indent) = line_above_comments(file, instr);
+    let unsafe_note = |message: String| match exists {
+        true => (default, message),
+        false => (
+            default.min(Applicability::Unsafe),
+            format!(
+                "{message}; unsafe because dfix cannot tell that `{target}` exists when the RUN starts: `cd` fails \
+                 on a missing directory, which stops the build, while WORKDIR creates it"
+            ),
+        ),
+    };
+
+    // `cd` to the directory the RUN already runs in: only the `cd` goes.
+    if state.workdir.as_deref() == Some(target.as_str()) {
+        let (applicability, message) =
+            unsafe_note(format!("`cd {dir}` goes to the working directory the RUN already runs in"));
+        let edits = vec![Edit::deletion(cd_start..removed_end)];
+        return Some((message, Fix::new(format!("Remove `cd {dir} && `"), edits, applicability)));
+    }
+
     let le = file.line_ending();
     let keyword = file.keyword("WORKDIR");
-    let mut edits = vec![Edit::replacement(
-        format!("{indent}{keyword} {dir}{le}{}", file.text(at..cd_start)),
-        at..removed_end,
-    )];
+    let (line_start, indent) = line_above_comments(file, instr);
+    let mut edits = Vec::new();
+    match retargetable_workdir(cx, instr, state.workdir.as_deref()) {
+        // The WORKDIR right before the RUN serves only it: it names the new directory instead.
+        Some(range) => {
+            edits.push(Edit::replacement(target.clone(), range));
+            edits.push(Edit::deletion(cd_start..removed_end));
+        }
+        // One edit from the inserted line to the first command after `cd DIR && `, keeping the comments, keyword
+        // and flags in between.
+        None => edits.push(Edit::replacement(
+            format!("{indent}{keyword} {dir}{le}{}", file.text(line_start..cd_start)),
+            line_start..removed_end,
+        )),
+    }
     if let Some(previous) = &restore {
         let end = file.next_line_start(instr.range.end);
-        // A RUN ending the file without a line ending, or with a dangling continuation, gets no line after it.
-        if !file.source()[..end].ends_with('\n') || file.text(instr.range.end..end).trim().starts_with('\\') {
+        if file.text(instr.range.end..end).trim().starts_with('\\') {
             return None;
         }
-        edits.push(Edit::insertion(format!("{indent}{keyword} {previous}{le}"), end));
+        match file.source()[..end].ends_with('\n') {
+            true => edits.push(Edit::insertion(format!("{indent}{keyword} {previous}{le}"), end)),
+            // The RUN ends the file without a line ending.
+            false => edits.push(Edit::insertion(format!("{le}{indent}{keyword} {previous}"), end)),
+        }
     }
     let restored = match &restore {
         Some(p) => format!(" and `WORKDIR {p}` after it restores the directory later instructions run in"),
         None => String::new(),
     };
-    let (applicability, message) = match exists {
-        true => (
-            default,
-            format!("`cd {dir}` starts the RUN; `WORKDIR {dir}` before it says where its commands run{restored}"),
-        ),
-        false => (
-            default.min(Applicability::Unsafe),
-            format!(
-                "`cd {dir}` starts the RUN; `WORKDIR {dir}` before it says where its commands run{restored}; unsafe \
-                 because dfix cannot tell that `{target}` exists when the RUN starts: `cd` fails on a missing \
-                 directory, which stops the build, while WORKDIR creates it"
-            ),
-        ),
-    };
-    Some((message, Fix::new(format!("Replace `cd {dir}` with `WORKDIR {dir}`"), edits, applicability)))
+    let (applicability, message) =
+        unsafe_note(format!("`cd {dir}` starts the RUN; `WORKDIR` before it says where its commands run{restored}"));
+    Some((message, Fix::new(format!("Replace `cd {dir}` with WORKDIR"), edits, applicability)))
+}
+
+/// The argument of an absolute WORKDIR right before the RUN that names the directory in effect, which existed
+/// before it (so the WORKDIR made nothing and only serves the RUN).
+fn retargetable_workdir(
+    cx: &Context<'_>,
+    instr: &Instruction,
+    workdir: Option<&str>,
+) -> Option<std::ops::Range<usize>> {
+    let previous = cx.file.instructions().get(instr.index.checked_sub(1)?)?;
+    if previous.kind != InstructionKind::Workdir || previous.stage != instr.stage || !previous.flags.is_empty() {
+        return None;
+    }
+    let path = literal(previous.args.as_str())?;
+    if !path.starts_with('/') || normalize(path).as_deref() != workdir || !previous.args.is_contiguous() {
+        return None;
+    }
+    let before = State::before(cx, previous)?;
+    before.exists(workdir?, cx.knowledge).then(|| previous.args.file_span()).flatten()
 }
 
 /// A `--mount` value whose target is not an absolute path.
