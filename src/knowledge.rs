@@ -235,6 +235,9 @@ pub struct Workdir {
     pub always_present: Vec<String>,
     /// Repository patterns of images whose working directory is `/`.
     pub root_workdir: Vec<String>,
+    /// Image family -> absolute directories every image of the family has.
+    #[serde(default)]
+    pub family_directories: BTreeMap<String, Vec<String>>,
 }
 
 /// `transforms/secrets.toml`: secret-like names, credential files, token formats, admin ports, download pipes.
@@ -462,6 +465,13 @@ impl Knowledge {
             return Err(KnowledgeError::Invalid {
                 table: "shell".into(),
                 message: format!("pipefail.families names `{f}`, which is not a family of the `images` table"),
+            });
+        }
+        let directories = &knowledge.shell.workdir.family_directories;
+        if let Some(f) = directories.keys().find(|f| !knowledge.images.families.contains_key(*f)) {
+            return Err(KnowledgeError::Invalid {
+                table: "shell".into(),
+                message: format!("workdir.family-directories names `{f}`, which is not a family of the `images` table"),
             });
         }
         knowledge.secrets.validate().map_err(|message| KnowledgeError::Invalid { table: "secrets".into(), message })?;

@@ -39,7 +39,8 @@ declare_transform! {
     /// ## Fix safety
     /// Safe when the directory is known to exist when the RUN starts: made earlier in the image by `WORKDIR`,
     /// `COPY`, `ADD` or `mkdir` (in a RUN whose commands are one `&&` chain) and not removed since, or one of the
-    /// directories every Linux image has (`always-present`). Otherwise unsafe: `cd` fails on a missing directory,
+    /// directories every Linux image has (`always-present`) or every image of its family has
+    /// (`family-directories`, such as `/usr/local/bin` and `/opt`). Otherwise unsafe: `cd` fails on a missing directory,
     /// which stops the build, while `WORKDIR` creates it. A relative directory resolves against the working
     /// directory in effect, and the fix is only made where that one is known (set by `WORKDIR` in the file, or an
     /// image of `root-workdir`), so that it can be restored. Left alone: `cd -`, `cd` with options or a variable,
@@ -47,7 +48,8 @@ declare_transform! {
     /// target, heredocs, exec form, Windows images.
     ///
     /// ## Knowledge
-    /// `transforms/shell.toml`: `[workdir]` (`always-present`, `root-workdir`).
+    /// `transforms/shell.toml`: `[workdir]` (`always-present`, `family-directories`, `root-workdir`);
+    /// `transforms/images.toml`: the family of each image.
     ///
     /// ## References
     /// - hadolint DL3003
@@ -281,23 +283,25 @@ fn literal(text: &str) -> Option<&str> {
     (!text.is_empty() && !text.contains(['$', '"', '\'', '\\', ' ', '\t'])).then_some(text)
 }
 
-/// What is known before a RUN: the working directory, the directories made and not removed since, and the paths
-/// removed since (which may have taken an `always-present` directory with them).
+/// What is known before a RUN: the working directory, the directories made and not removed since, and the static
+/// paths removed since (which may have taken a directory of the system with them).
 #[derive(Clone, Debug)]
 struct State {
     workdir: Option<String>,
+    /// The family of the image at the start of the FROM chain.
+    family: Option<String>,
     made: Vec<String>,
     removed: Vec<String>,
-    /// A RUN dfix cannot read ran: it may have removed anything.
-    unknown_removals: bool,
 }
 
 impl State {
     /// Walk the instructions that ran before `instr` in its image.
     fn before(cx: &Context<'_>, instr: &Instruction) -> Option<State> {
         let file = cx.file;
+        let mut family = None;
         let workdir = match run_context::chain_base(file, instr.index)? {
             StageBase::Image(image) if !image.has_variable => {
+                family = cx.knowledge.images.facts(image).family.map(str::to_string);
                 let repository = cx.knowledge.images.hub_repository(image);
                 let root = repository
                     .is_some_and(|r| cx.knowledge.shell.workdir.root_workdir.iter().any(|p| glob_match(p, &r)));
@@ -307,7 +311,7 @@ impl State {
             // Nothing to run a shell with, or nothing known.
             StageBase::Scratch | StageBase::Unresolved | StageBase::Stage(_) => return None,
         };
-        let mut state = State { workdir, made: Vec::new(), removed: Vec::new(), unknown_removals: false };
+        let mut state = State { workdir, family, made: Vec::new(), removed: Vec::new() };
         for earlier in run_context::before(file, instr.index) {
             match earlier.kind {
                 InstructionKind::Workdir => {
@@ -334,10 +338,7 @@ impl State {
                         state.run_removals(script);
                         state.run_mkdirs(script);
                     }
-                    _ => {
-                        state.made.clear();
-                        state.unknown_removals = true;
-                    }
+                    _ => state.remove_unknown(),
                 },
                 _ => {}
             }
@@ -354,16 +355,18 @@ impl State {
         self.made.push(path.to_string());
     }
 
-    /// Forget what a removal of the paths starting with `prefix` may have removed.
+    /// Forget what a removal of the paths starting with `prefix` (a static path) may have removed.
     fn remove(&mut self, prefix: &str) {
         let prefix = prefix.trim_end_matches('/');
-        if prefix.is_empty() {
-            self.made.clear();
-            self.unknown_removals = true;
-            return;
-        }
         self.made.retain(|m| !m.starts_with(prefix));
         self.removed.push(prefix.to_string());
+    }
+
+    /// A command removed paths dfix cannot tell: the directories made in the file are no longer known to exist.
+    /// The directories of the system (`always-present`, `family-directories`) still are: only a removal that
+    /// names them (`rm -rf /opt`) takes them away.
+    fn remove_unknown(&mut self) {
+        self.made.clear();
     }
 
     fn exists(&self, path: &str, knowledge: &Knowledge) -> bool {
@@ -371,8 +374,9 @@ impl State {
         if path == "/" || self.made.iter().any(|m| under(m, path)) {
             return true;
         }
-        knowledge.shell.workdir.always_present.iter().any(|p| p == path)
-            && !self.unknown_removals
+        let table = &knowledge.shell.workdir;
+        let of_family = self.family.as_ref().and_then(|f| table.family_directories.get(f)).into_iter().flatten();
+        table.always_present.iter().chain(of_family).any(|p| p == path)
             && !self.removed.iter().any(|r| path.starts_with(r.as_str()))
     }
 
@@ -384,15 +388,15 @@ impl State {
             let Some(name) = command.words.first() else { continue };
             if name.value.is_none() {
                 // A command whose name is not static may be anything.
-                self.remove("/");
-                return;
+                self.remove_unknown();
+                continue;
             }
             let removes = ["rm", "rmdir", "mv", "unlink", "-delete"];
             let Some(first) = command.words.iter().position(|w| removes.iter().any(|r| w.is(r))) else { continue };
             for word in &command.words[first + 1..] {
                 let Some(value) = word.value.as_deref() else {
-                    self.remove("/");
-                    return;
+                    self.remove_unknown();
+                    continue;
                 };
                 if value.starts_with('-') {
                     continue;
@@ -403,8 +407,8 @@ impl State {
                     false => self.workdir.as_ref().map(|w| format!("{w}/{value}")),
                 };
                 let Some(absolute) = absolute else {
-                    self.remove("/");
-                    return;
+                    self.remove_unknown();
+                    continue;
                 };
                 // Up to the first wildcard: a prefix of the paths it may remove.
                 self.remove(&absolute[..absolute.find(['*', '?', '[']).unwrap_or(absolute.len())]);
