@@ -461,7 +461,8 @@ impl Knowledge {
             KnowledgeError::Invalid { table: "knowledge".into(), message: e.to_string() }
         })?;
         knowledge.images.validate().map_err(|message| KnowledgeError::Invalid { table: "images".into(), message })?;
-        if let Some(f) = knowledge.shell.pipefail.families.keys().find(|f| !knowledge.images.families.contains_key(*f)) {
+        if let Some(f) = knowledge.shell.pipefail.families.keys().find(|f| !knowledge.images.families.contains_key(*f))
+        {
             return Err(KnowledgeError::Invalid {
                 table: "shell".into(),
                 message: format!("pipefail.families names `{f}`, which is not a family of the `images` table"),

@@ -193,7 +193,10 @@ mod tests {
 
     #[test]
     fn plain_words_only() {
-        assert_eq!(plain_words("gunicorn -b 0.0.0.0:80 app:app"), Some(vec!["gunicorn", "-b", "0.0.0.0:80", "app:app"]));
+        assert_eq!(
+            plain_words("gunicorn -b 0.0.0.0:80 app:app"),
+            Some(vec!["gunicorn", "-b", "0.0.0.0:80", "app:app"])
+        );
         assert_eq!(plain_words("  nginx\t-g   x "), Some(vec!["nginx", "-g", "x"]));
         for no in [
             "echo $HOME",

@@ -3,7 +3,7 @@
 use crate::fix::Applicability;
 use crate::syntax::InstructionKind;
 use crate::transforms::edits::{JoinBody, JoinRefusal, join_edits, joined_body_parses};
-use crate::transforms::{Context, Proposals, Transform, TransformMeta, declare_transform};
+use crate::transforms::{Context, Proposals, Transform, TransformMeta, declare_transform, workdir_not_cd};
 
 declare_transform! {
     /// ## What it does
@@ -88,6 +88,11 @@ impl Transform for MergeRuns {
         let instructions = file.instructions();
         let mut start = 0;
         while start < instructions.len() {
+            // A RUN whose leading `cd` becomes a WORKDIR in this run is not joined first.
+            if workdir_not_cd::will_fix(cx, &instructions[start]) {
+                start += 1;
+                continue;
+            }
             let first = match JoinBody::new(file, cx.knowledge, &instructions[start]) {
                 Ok(body) => body,
                 Err(refusal) => {
@@ -101,6 +106,9 @@ impl Transform for MergeRuns {
             while let Some(next) = instructions.get(start + chain.len()) {
                 let last = chain.last().expect("never empty");
                 if last.can_precede().is_err() {
+                    break;
+                }
+                if workdir_not_cd::will_fix(cx, next) {
                     break;
                 }
                 let Ok(body) = JoinBody::new(file, cx.knowledge, next) else { break };

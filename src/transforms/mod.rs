@@ -19,8 +19,8 @@ mod apt_get_not_apt;
 mod apt_no_recommends;
 mod copy_not_add;
 mod env_key_value;
-mod exec_form;
 pub mod eol_base;
+mod exec_form;
 mod latest_base;
 mod maintainer_label;
 mod merge_runs;
@@ -29,18 +29,22 @@ mod non_root_user;
 mod package_cache;
 mod packages;
 pub mod pin_digest;
-mod pipefail;
 mod pipe_to_shell;
+mod pipefail;
 mod run_context;
 mod secret_literal;
 mod secret_mount;
 mod slim_base;
 mod trusted_registry;
-mod workdir_not_cd;
+pub(crate) mod workdir_not_cd;
 
 /// Everything a transform may read.
 pub struct Context<'a> {
     pub file: &'a Dockerfile,
+    /// The transforms that run on the file (a transform may leave to another one what that one fixes better).
+    pub active: &'a [&'static dyn Transform],
+    /// The applicability a fix needs to be applied in this run.
+    pub required: Applicability,
     pub config: &'a Config,
     pub knowledge: &'a Knowledge,
     /// Never use the network (`--offline`).

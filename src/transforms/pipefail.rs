@@ -84,9 +84,11 @@ impl Transform for Pipefail {
                 }
                 // `yes | cmd` and `cmd | head` end with a writer killed by SIGPIPE, which pipefail turns into a
                 // failed build.
-                if script.command_list().iter().any(|c| {
-                    c.placement.in_pipeline && c.words.first().is_some_and(|w| w.is("yes") || w.is("head"))
-                }) {
+                if script
+                    .command_list()
+                    .iter()
+                    .any(|c| c.placement.in_pipeline && c.words.first().is_some_and(|w| w.is("yes") || w.is("head")))
+                {
                     continue;
                 }
                 // `set -o pipefail && a | b &` would only set it in the background job.

@@ -84,6 +84,21 @@ impl Transform for WorkdirNotCd {
     }
 }
 
+/// Whether this run replaces the `cd` that starts `instr` with WORKDIR: `merge-runs` leaves such a RUN alone, so
+/// that the WORKDIR comes first (a joined body would keep the `cd`, in a subshell).
+pub(crate) fn will_fix(cx: &Context<'_>, instr: &Instruction) -> bool {
+    let meta = &WorkdirNotCd::META;
+    if instr.kind != InstructionKind::Run
+        || !instr.args.as_str().trim_start().starts_with("cd")
+        || !cx.active.iter().any(|t| t.meta().id == meta.id)
+        || cx.suppressions.suppresses(meta.id, instr.range.start)
+    {
+        return false;
+    }
+    let default = cx.config.applicability(meta.id).unwrap_or(meta.applicability);
+    propose(cx, instr, default).is_some_and(|(_, fix)| fix.applies(cx.required))
+}
+
 fn propose(cx: &Context<'_>, instr: &Instruction, default: Applicability) -> Option<(String, Fix)> {
     let file = cx.file;
     if !run_context::posix_shell(file, instr.index) {
@@ -115,8 +130,7 @@ fn propose(cx: &Context<'_>, instr: &Instruction, default: Applicability) -> Opt
         return None;
     }
     // A relative mount target resolves against the working directory.
-    if instr.flags.iter().any(|f| f.name.eq_ignore_ascii_case("mount") && relative_mount_target(f.value.as_deref()))
-    {
+    if instr.flags.iter().any(|f| f.name.eq_ignore_ascii_case("mount") && relative_mount_target(f.value.as_deref())) {
         return None;
     }
 
@@ -302,7 +316,11 @@ impl State {
         let workdir = match run_context::chain_base(file, instr.index)? {
             StageBase::Image(image) if !image.has_variable => {
                 family = cx.knowledge.images.facts(image).family.map(str::to_string);
-                let repository = cx.knowledge.images.hub_repository(image);
+                let repository = cx
+                    .knowledge
+                    .images
+                    .hub_repository(image)
+                    .or_else(|| image.registry.as_ref().map(|registry| format!("{registry}/{}", image.repository)));
                 let root = repository
                     .is_some_and(|r| cx.knowledge.shell.workdir.root_workdir.iter().any(|p| glob_match(p, &r)));
                 root.then(|| "/".to_string())
