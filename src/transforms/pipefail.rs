@@ -115,7 +115,14 @@ impl Transform for Pipefail {
                         let array = array.replace("\",\"", "\", \"");
                         let (at, indent) = line_above_comments(file, instr);
                         let le = file.line_ending();
-                        let text = format!("{indent}{} {array}{le}", file.keyword("SHELL"));
+                        // One edit from the new line through the RUN's keyword: a fix that joins this RUN with
+                        // the one before it (and so edits its keyword) cannot also apply in the same pass, which
+                        // would leave the SHELL line inside the joined RUN.
+                        let text = format!(
+                            "{indent}{} {array}{le}{}",
+                            file.keyword("SHELL"),
+                            file.text(at..instr.keyword.end)
+                        );
                         shell_added.push(stage.index);
                         out.fix(
                             instr.range.clone(),
@@ -127,7 +134,7 @@ impl Transform for Pipefail {
                                  stages built on it run in bash instead of dash)"
                             ),
                             format!("Add `SHELL {array}`"),
-                            vec![Edit::insertion(text, at)],
+                            vec![Edit::replacement(text, at..instr.keyword.end)],
                         );
                     }
                     PipefailMethod::Shell => {}
