@@ -224,4 +224,27 @@ mod tests {
     fn json_is_exact() {
         assert_eq!(json_array(&["a", "b/c", "é"]), r#"["a", "b/c", "é"]"#);
     }
+
+    /// The `## Example` of the docs: the first block becomes the second (unsafe fixes applied).
+    #[test]
+    fn docs_example_holds() {
+        let blocks: Vec<String> = ExecForm::META
+            .docs
+            .split("```dockerfile\n")
+            .skip(1)
+            .map(|b| {
+                let body = b.split("```").next().unwrap();
+                body.lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect::<Vec<_>>().join("\n") + "\n"
+            })
+            .collect();
+        let config = crate::config::Config::default();
+        let options = crate::engine::Options {
+            required: crate::fix::Applicability::Unsafe,
+            max_passes: 10,
+            ..crate::engine::Options::new(vec![&ExecForm], &config, crate::knowledge::Knowledge::builtin())
+        };
+        let input = format!("FROM debian:12\n{}", blocks[0]);
+        let outcome = crate::engine::fix(&input, &options).unwrap();
+        assert_eq!(outcome.output, format!("FROM debian:12\n{}", blocks[1]));
+    }
 }

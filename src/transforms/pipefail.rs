@@ -222,4 +222,27 @@ mod tests {
         assert!(!pipe("sh -c 'a | b'"));
         assert!(!pipe("echo \"a|b\""));
     }
+
+    /// The `## Example` of the docs: the first block becomes the second (unsafe fixes applied).
+    #[test]
+    fn docs_example_holds() {
+        let blocks: Vec<String> = Pipefail::META
+            .docs
+            .split("```dockerfile\n")
+            .skip(1)
+            .map(|b| {
+                let body = b.split("```").next().unwrap();
+                body.lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect::<Vec<_>>().join("\n") + "\n"
+            })
+            .collect();
+        let config = crate::config::Config::default();
+        let options = crate::engine::Options {
+            required: crate::fix::Applicability::Unsafe,
+            max_passes: 10,
+            ..crate::engine::Options::new(vec![&Pipefail], &config, crate::knowledge::Knowledge::builtin())
+        };
+        let input = blocks[0].clone();
+        let outcome = crate::engine::fix(&input, &options).unwrap();
+        assert_eq!(outcome.output, blocks[1]);
+    }
 }
