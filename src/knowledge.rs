@@ -211,20 +211,10 @@ pub struct Shell {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Pipefail {
-    /// Image family -> how pipefail is turned on in its shell.
-    pub families: BTreeMap<String, PipefailMethod>,
-    /// The SHELL instruction's array for [`PipefailMethod::Shell`].
-    pub shell: Vec<String>,
-}
-
-/// How `pipefail` is turned on for the shell of an image family.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum PipefailMethod {
-    /// `/bin/sh` supports `set -o pipefail`: the RUN's body is prefixed with it.
-    Set,
-    /// `/bin/sh` does not, but bash is installed: a SHELL instruction runs bash with `-o pipefail`.
-    Shell,
+    /// Image family -> the SHELL array (the family's shell with `-o pipefail`).
+    pub shells: BTreeMap<String, Vec<String>>,
+    /// Families whose RUNs are prefixed with `set -o pipefail && ` instead.
+    pub set_prefix: Vec<String>,
 }
 
 /// `[workdir]` of `transforms/shell.toml`.
@@ -461,11 +451,19 @@ impl Knowledge {
             KnowledgeError::Invalid { table: "knowledge".into(), message: e.to_string() }
         })?;
         knowledge.images.validate().map_err(|message| KnowledgeError::Invalid { table: "images".into(), message })?;
-        if let Some(f) = knowledge.shell.pipefail.families.keys().find(|f| !knowledge.images.families.contains_key(*f))
+        let pipefail = &knowledge.shell.pipefail;
+        if let Some(f) =
+            pipefail.shells.keys().chain(&pipefail.set_prefix).find(|f| !knowledge.images.families.contains_key(*f))
         {
             return Err(KnowledgeError::Invalid {
                 table: "shell".into(),
-                message: format!("pipefail.families names `{f}`, which is not a family of the `images` table"),
+                message: format!("pipefail names the family `{f}`, which is not a family of the `images` table"),
+            });
+        }
+        if let Some((f, _)) = pipefail.shells.iter().find(|(_, shell)| shell.is_empty()) {
+            return Err(KnowledgeError::Invalid {
+                table: "shell".into(),
+                message: format!("pipefail.shells.{f} is empty; it must name the shell and its options"),
             });
         }
         let directories = &knowledge.shell.workdir.family_directories;

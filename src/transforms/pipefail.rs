@@ -1,21 +1,20 @@
 //! `pipefail`: a RUN with a pipe fails when any command of the pipe fails, not only the last one.
 
 use crate::fix::{Applicability, Edit};
-use crate::knowledge::PipefailMethod;
 use crate::syntax::shell::Terminator;
 use crate::syntax::{Dockerfile, Instruction, InstructionKind, ShellScript, StageBase};
 use crate::transforms::{Context, Proposals, Transform, TransformMeta, declare_transform, run_context};
 
 declare_transform! {
     /// ## What it does
-    /// Turns on `pipefail` for RUN instructions with a pipe (`a | b`), where the shell of the base image is known
-    /// to support it. Where `/bin/sh` supports `set -o pipefail` (BusyBox ash in Alpine and BusyBox images; bash,
-    /// which is `/bin/sh` in RHEL-like images), the RUN's body starts with `set -o pipefail && `. Where it does not
-    /// (dash, `/bin/sh` of Debian and Ubuntu images, which always have bash), `SHELL ["/bin/bash", "-o",
-    /// "pipefail", "-c"]` goes before the stage's first RUN with a pipe.
+    /// Turns on `pipefail` for RUN instructions with a pipe (`a | b`), where the shell of the base image is known:
+    /// `SHELL [<shell>, "-o", "pipefail", "-c"]` goes before the stage's first RUN with a pipe, with the shell the
+    /// image family has. Debian's and Ubuntu's `/bin/sh` is dash, which has no pipefail, so bash (always installed
+    /// there); BusyBox `ash` in Alpine and BusyBox images; bash in RHEL-like images. Families can instead be set to
+    /// get `set -o pipefail && ` at the start of each such RUN (`set-prefix`).
     ///
     /// ## Why
-    /// A pipe's status is the status of its last command: in `RUN curl -fsSL $URL | tar -xz`, a failed download
+    /// A pipe's status is the status of its last command: in `RUN wget -qO- $URL | tar -xz`, a failed download
     /// gives tar an empty input, and whether the build stops depends on tar. With `pipefail` the RUN fails when any
     /// command of the pipe fails.
     ///
@@ -27,22 +26,23 @@ declare_transform! {
     /// Becomes:
     /// ```dockerfile
     /// FROM alpine:3.20
-    /// RUN set -o pipefail && wget -qO- https://example.com/tool.tar.gz | tar -xz -C /opt
+    /// SHELL ["/bin/ash", "-o", "pipefail", "-c"]
+    /// RUN wget -qO- https://example.com/tool.tar.gz | tar -xz -C /opt
     /// ```
     ///
     /// ## Fix safety
     /// Unsafe. A pipe that used to hide a failure now fails the build (`grep` finding nothing in `... | grep x`
-    /// fails too). The SHELL form also runs every later RUN, and the shell forms of CMD, ENTRYPOINT and
-    /// HEALTHCHECK, of the stage and of the stages built on it with bash instead of dash, which differ in details
-    /// (`echo` and backslashes, for example). Nothing is changed where a SHELL instruction is already in effect,
-    /// where the base image's family is unknown (a stage built on another stage follows it to its image), in
-    /// Windows images, or for pipes only inside heredocs, quoted strings or exec form; a body that already
-    /// mentions `pipefail` is left alone, and so is a pipe into `head` or from `yes`, whose writer is routinely
-    /// killed by SIGPIPE (pipefail would fail the build every time).
+    /// fails too). The SHELL also applies to every later RUN, and to the shell forms of CMD, ENTRYPOINT and
+    /// HEALTHCHECK, of the stage and of the stages built on it: in Debian and Ubuntu they run in bash instead of
+    /// dash, which differ in details (`echo` and backslashes, for example). Nothing is changed where a SHELL
+    /// instruction is already in effect, where the base image's family is unknown (a stage built on another stage
+    /// follows it to its image), in Windows images, or for pipes only inside heredocs, quoted strings or exec form;
+    /// a body that already mentions `pipefail` is left alone, and so is a pipe into `head` or from `yes`, whose
+    /// writer is routinely killed by SIGPIPE (pipefail would fail the build every time).
     ///
     /// ## Knowledge
-    /// `transforms/shell.toml`: `[pipefail]` (families and the SHELL array); `transforms/images.toml`: the
-    /// family of each image.
+    /// `transforms/shell.toml`: `[pipefail]` (`shells`, `set-prefix`); `transforms/images.toml`: the family of
+    /// each image.
     ///
     /// ## References
     /// - hadolint DL4006
@@ -95,50 +95,54 @@ impl Transform for Pipefail {
                 if script.statements().first().is_none_or(|s| s.terminator == Terminator::Background) {
                     continue;
                 }
-                let Some((family, method)) = method(cx, instr) else { continue };
-                match method {
-                    PipefailMethod::Set => {
-                        out.fix(
-                            instr.range.clone(),
-                            format!(
-                                "a pipe in RUN fails only when its last command fails; `/bin/sh` of {family} \
-                                 images supports `set -o pipefail`, which fails the build when any command of the \
-                                 pipe fails (a pipe that hid a failure will now stop the build)"
-                            ),
-                            "Start the body with `set -o pipefail && `",
-                            vec![Edit::insertion("set -o pipefail && ", instr.args.to_file(0))],
-                        );
-                    }
-                    PipefailMethod::Shell if first_shell => {
-                        first_shell = false;
-                        let array = serde_json::to_string(&knowledge.shell).expect("strings serialize");
-                        let array = array.replace("\",\"", "\", \"");
-                        let (at, indent) = line_above_comments(file, instr);
-                        let le = file.line_ending();
-                        // One edit from the new line through the RUN's keyword: a fix that joins this RUN with
-                        // the one before it (and so edits its keyword) cannot also apply in the same pass, which
-                        // would leave the SHELL line inside the joined RUN.
-                        let text = format!(
-                            "{indent}{} {array}{le}{}",
-                            file.keyword("SHELL"),
-                            file.text(at..instr.keyword.end)
-                        );
-                        shell_added.push(stage.index);
-                        out.fix(
-                            instr.range.clone(),
-                            format!(
-                                "a pipe in RUN fails only when its last command fails; `/bin/sh` of {family} \
-                                 images (dash) has no `pipefail`, so the stage runs its shell commands with bash \
-                                 and `-o pipefail` from here on (a pipe that hid a failure will now stop the build, \
-                                 and later RUN, CMD, ENTRYPOINT and HEALTHCHECK shell forms of this stage and of \
-                                 stages built on it run in bash instead of dash)"
-                            ),
-                            format!("Add `SHELL {array}`"),
-                            vec![Edit::replacement(text, at..instr.keyword.end)],
-                        );
-                    }
-                    PipefailMethod::Shell => {}
+                let Some(family) = family(cx, instr) else { continue };
+                if knowledge.set_prefix.iter().any(|f| f == family) {
+                    out.fix(
+                        instr.range.clone(),
+                        format!(
+                            "a pipe in RUN fails only when its last command fails; `/bin/sh` of {family} images \
+                             supports `set -o pipefail`, which fails the build when any command of the pipe fails \
+                             (a pipe that hid a failure will now stop the build)"
+                        ),
+                        "Start the body with `set -o pipefail && `",
+                        vec![Edit::insertion("set -o pipefail && ", instr.args.to_file(0))],
+                    );
+                    continue;
                 }
+                let Some(shell) = knowledge.shells.get(family) else { continue };
+                if !first_shell {
+                    continue;
+                }
+                first_shell = false;
+                let array = serde_json::to_string(shell).expect("strings serialize").replace("\",\"", "\", \"");
+                let (at, indent) = line_above_comments(file, instr);
+                let le = file.line_ending();
+                // One edit from the new line through the RUN's keyword: a fix that joins this RUN with the one
+                // before it (and so edits its keyword) cannot also apply in the same pass, which would leave the
+                // SHELL line inside the joined RUN.
+                let text = format!("{indent}{} {array}{le}{}", file.keyword("SHELL"), file.text(at..instr.keyword.end));
+                shell_added.push(stage.index);
+                let program = shell[0].rsplit('/').next().unwrap_or(&shell[0]);
+                let other = match program {
+                    "bash" if matches!(family, "debian" | "ubuntu") => {
+                        "; the stage's `/bin/sh` is dash, which has no pipefail, so later RUN, CMD, ENTRYPOINT and \
+                         HEALTHCHECK shell forms of this stage and of stages built on it run in bash instead of dash"
+                    }
+                    _ => {
+                        "; later RUN, CMD, ENTRYPOINT and HEALTHCHECK shell forms of this stage and of stages built on \
+                         it run with this shell and option too"
+                    }
+                };
+                out.fix(
+                    instr.range.clone(),
+                    format!(
+                        "a pipe in RUN fails only when its last command fails; the SHELL `{program} -o pipefail` \
+                         ({family} images) fails the build when any command of the pipe fails (a pipe that hid a \
+                         failure will now stop the build){other}"
+                    ),
+                    format!("Add `SHELL {array}`"),
+                    vec![Edit::replacement(text, at..instr.keyword.end)],
+                );
             }
         }
     }
@@ -160,15 +164,13 @@ fn chain(file: &Dockerfile, index: usize) -> Vec<usize> {
     out
 }
 
-/// The family of the image the RUN's stage is built on and how pipefail is turned on in its shell.
-fn method<'a>(cx: &'a Context<'_>, instr: &Instruction) -> Option<(&'a str, PipefailMethod)> {
+/// The family of the image the RUN's stage is built on (at the start of its FROM chain).
+fn family<'a>(cx: &'a Context<'_>, instr: &Instruction) -> Option<&'a str> {
     let StageBase::Image(image) = run_context::chain_base(cx.file, instr.index)? else { return None };
     if image.has_variable {
         return None;
     }
-    let family = cx.knowledge.images.facts(image).family?;
-    let method = *cx.knowledge.shell.pipefail.families.get(family)?;
-    Some((family, method))
+    cx.knowledge.images.facts(image).family
 }
 
 /// Whether the body has a pipe (`a | b`, `a |& b`) that its shell runs, in command substitutions too; pipes in

@@ -2,4 +2,5 @@ FROM registry.access.redhat.com/ubi9/ubi:9.4 AS base
 RUN echo hi
 
 FROM base
-RUN set -o pipefail && rpm -qa | sort
+SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+RUN rpm -qa | sort
