@@ -86,10 +86,12 @@ impl Transform for MergeRuns {
     fn run(&self, cx: &Context<'_>, out: &mut Proposals) {
         let file = cx.file;
         let instructions = file.instructions();
+        let fixed_by_workdir = workdir_not_cd::fixed_runs(cx);
+        let workdir_fixes = |i: usize| fixed_by_workdir.binary_search(&i).is_ok();
         let mut start = 0;
         while start < instructions.len() {
             // A RUN whose leading `cd` becomes a WORKDIR in this run is not joined first.
-            if workdir_not_cd::will_fix(cx, &instructions[start]) {
+            if workdir_fixes(start) {
                 start += 1;
                 continue;
             }
@@ -108,7 +110,7 @@ impl Transform for MergeRuns {
                 if last.can_precede().is_err() {
                     break;
                 }
-                if workdir_not_cd::will_fix(cx, next) {
+                if workdir_fixes(next.index) {
                     break;
                 }
                 let Ok(body) = JoinBody::new(file, cx.knowledge, next) else { break };

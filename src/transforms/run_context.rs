@@ -62,12 +62,6 @@ pub fn after(file: &Dockerfile, index: usize) -> Vec<&Instruction> {
     out
 }
 
-/// The instructions that ran before instruction `index` in its image, in the order they ran: those of the first
-/// stage of its FROM chain, then of the stages built on it, up to the instruction (excluded). FROM lines included.
-pub fn before(file: &Dockerfile, index: usize) -> Vec<&Instruction> {
-    stretches(file, index).into_iter().rev().flat_map(|r| &file.instructions()[r]).collect()
-}
-
 /// The base of the chain instruction `index` sits in (the first stage of its FROM chain).
 pub fn chain_base(file: &Dockerfile, index: usize) -> Option<&StageBase> {
     let mut stage = file.instructions().get(index)?.stage?;

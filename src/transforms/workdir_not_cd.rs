@@ -4,6 +4,9 @@ use crate::fix::{Applicability, Edit, Fix};
 use crate::knowledge::{Knowledge, glob_match};
 use crate::syntax::shell::{AndOr, StateKind};
 use crate::syntax::words::unquote;
+use std::collections::HashMap;
+
+use crate::syntax::image::ImageRef;
 use crate::syntax::{Dockerfile, Instruction, InstructionKind, ShellScript, StageBase};
 use crate::transforms::edits::has_comment_in;
 use crate::transforms::pipefail::line_above_comments;
@@ -73,33 +76,90 @@ impl Transform for WorkdirNotCd {
         if file.escape() != '\\' {
             return;
         }
-        for instr in file.instructions().iter().filter(|i| i.kind == InstructionKind::Run) {
-            if !instr.args.as_str().trim_start().starts_with("cd") {
-                continue;
-            }
-            if let Some(p) = propose(cx, instr, out.default_applicability()) {
+        if !file.instructions().iter().any(leading_cd) {
+            return;
+        }
+        let (states, style) = (states(cx), Style::of(file));
+        for instr in file.instructions().iter().filter(|i| leading_cd(i)) {
+            if let Some(p) = propose(cx, instr, out.default_applicability(), &states, &style) {
                 out.propose(instr.range.clone(), p.0).fix = Some(p.1);
             }
         }
     }
 }
 
-/// Whether this run replaces the `cd` that starts `instr` with WORKDIR: `merge-runs` leaves such a RUN alone, so
-/// that the WORKDIR comes first (a joined body would keep the `cd`, in a subshell).
-pub(crate) fn will_fix(cx: &Context<'_>, instr: &Instruction) -> bool {
+/// The RUN instructions (by index, in order) whose leading `cd` this run replaces with WORKDIR: `merge-runs`
+/// leaves them alone, so that the WORKDIR comes first (a joined body would keep the `cd`, in a subshell).
+pub(crate) fn fixed_runs(cx: &Context<'_>) -> Vec<usize> {
     let meta = &WorkdirNotCd::META;
-    if instr.kind != InstructionKind::Run
-        || !instr.args.as_str().trim_start().starts_with("cd")
+    if cx.file.escape() != '\\'
         || !cx.active.iter().any(|t| t.meta().id == meta.id)
-        || cx.suppressions.suppresses(meta.id, instr.range.start)
+        || !cx.file.instructions().iter().any(leading_cd)
     {
-        return false;
+        return Vec::new();
     }
     let default = cx.config.applicability(meta.id).unwrap_or(meta.applicability);
-    propose(cx, instr, default).is_some_and(|(_, fix)| fix.applies(cx.required))
+    let (states, style) = (states(cx), Style::of(cx.file));
+    cx.file
+        .instructions()
+        .iter()
+        .filter(|i| leading_cd(i) && !cx.suppressions.suppresses(meta.id, i.range.start))
+        .filter(|i| propose(cx, i, default, &states, &style).is_some_and(|(_, fix)| fix.applies(cx.required)))
+        .map(|i| i.index)
+        .collect()
 }
 
-fn propose(cx: &Context<'_>, instr: &Instruction, default: Applicability) -> Option<(String, Fix)> {
+/// The file's conventions for inserted lines, found once per run (each is a walk over the whole file).
+struct Style {
+    line_ending: &'static str,
+    keyword: String,
+}
+
+impl Style {
+    fn of(file: &Dockerfile) -> Style {
+        Style { line_ending: file.line_ending(), keyword: file.keyword("WORKDIR") }
+    }
+}
+
+/// A RUN whose body may start with `cd`.
+fn leading_cd(instr: &Instruction) -> bool {
+    instr.kind == InstructionKind::Run && instr.args.as_str().trim_start().starts_with("cd")
+}
+
+/// What is known before each RUN that may start with `cd`, and before the instruction right above it, found in one
+/// walk over the stages (a stage built on another one starts from that one's end).
+fn states(cx: &Context<'_>) -> HashMap<usize, State> {
+    let file = cx.file;
+    let wanted = |i: usize| [i, i + 1].iter().any(|&j| file.instructions().get(j).is_some_and(leading_cd));
+    let mut out = HashMap::new();
+    let mut at_end: Vec<Option<State>> = Vec::with_capacity(file.stages().len());
+    for stage in file.stages() {
+        let mut state = match &stage.base {
+            StageBase::Stage(b) if *b < stage.index => at_end[*b].clone(),
+            StageBase::Image(image) => Some(State::of_image(cx, image)),
+            // Nothing to run a shell with, or nothing known.
+            _ => None,
+        };
+        if let Some(state) = state.as_mut() {
+            for instr in &file.instructions()[stage.instructions.clone()] {
+                if wanted(instr.index) {
+                    out.insert(instr.index, state.clone());
+                }
+                state.apply(file, instr);
+            }
+        }
+        at_end.push(state);
+    }
+    out
+}
+
+fn propose(
+    cx: &Context<'_>,
+    instr: &Instruction,
+    default: Applicability,
+    states: &HashMap<usize, State>,
+    style: &Style,
+) -> Option<(String, Fix)> {
     let file = cx.file;
     if !run_context::posix_shell(file, instr.index) {
         return None;
@@ -134,7 +194,7 @@ fn propose(cx: &Context<'_>, instr: &Instruction, default: Applicability) -> Opt
         return None;
     }
 
-    let state = State::before(cx, instr)?;
+    let state = states.get(&instr.index)?;
     let target = match dir.starts_with('/') {
         true => normalize(dir)?,
         false => normalize(&format!("{}/{dir}", state.workdir.as_deref()?))?,
@@ -181,11 +241,10 @@ fn propose(cx: &Context<'_>, instr: &Instruction, default: Applicability) -> Opt
         return Some((message, Fix::new(format!("Remove `cd {dir} && `"), edits, applicability)));
     }
 
-    let le = file.line_ending();
-    let keyword = file.keyword("WORKDIR");
+    let (le, keyword) = (style.line_ending, style.keyword.as_str());
     let (line_start, indent) = line_above_comments(file, instr);
     let mut edits = Vec::new();
-    match retargetable_workdir(cx, instr, state.workdir.as_deref()) {
+    match retargetable_workdir(cx, instr, state.workdir.as_deref(), states) {
         // The WORKDIR right before the RUN serves only it: it names the new directory instead.
         Some(range) => {
             edits.push(Edit::replacement(target.clone(), range));
@@ -224,6 +283,7 @@ fn retargetable_workdir(
     cx: &Context<'_>,
     instr: &Instruction,
     workdir: Option<&str>,
+    states: &HashMap<usize, State>,
 ) -> Option<std::ops::Range<usize>> {
     let previous = cx.file.instructions().get(instr.index.checked_sub(1)?)?;
     if previous.kind != InstructionKind::Workdir || previous.stage != instr.stage || !previous.flags.is_empty() {
@@ -233,7 +293,7 @@ fn retargetable_workdir(
     if !path.starts_with('/') || normalize(path).as_deref() != workdir || !previous.args.is_contiguous() {
         return None;
     }
-    let before = State::before(cx, previous)?;
+    let before = states.get(&previous.index)?;
     before.exists(workdir?, cx.knowledge).then(|| previous.args.file_span()).flatten()
 }
 
@@ -309,59 +369,51 @@ struct State {
 }
 
 impl State {
-    /// Walk the instructions that ran before `instr` in its image.
-    fn before(cx: &Context<'_>, instr: &Instruction) -> Option<State> {
-        let file = cx.file;
-        let mut family = None;
-        let workdir = match run_context::chain_base(file, instr.index)? {
-            StageBase::Image(image) if !image.has_variable => {
-                family = cx.knowledge.images.facts(image).family.map(str::to_string);
-                let repository = cx
-                    .knowledge
-                    .images
-                    .hub_repository(image)
-                    .or_else(|| image.registry.as_ref().map(|registry| format!("{registry}/{}", image.repository)));
-                let root = repository
-                    .is_some_and(|r| cx.knowledge.shell.workdir.root_workdir.iter().any(|p| glob_match(p, &r)));
-                root.then(|| "/".to_string())
-            }
-            StageBase::Image(_) => None,
-            // Nothing to run a shell with, or nothing known.
-            StageBase::Scratch | StageBase::Unresolved | StageBase::Stage(_) => return None,
-        };
-        let mut state = State { workdir, family, made: Vec::new(), removed: Vec::new() };
-        for earlier in run_context::before(file, instr.index) {
-            match earlier.kind {
-                InstructionKind::Workdir => {
-                    let path = literal(earlier.args.as_str()).and_then(|p| state.resolve(p));
-                    if let Some(p) = &path {
-                        state.make(p);
-                    }
-                    state.workdir = path;
-                }
-                InstructionKind::Copy | InstructionKind::Add => {
-                    if !earlier.heredocs.is_empty() {
-                        continue;
-                    }
-                    let Some(dest) = destination(file, earlier) else { continue };
-                    let Some(path) = state.resolve(&dest) else { continue };
-                    if dest.ends_with('/') {
-                        state.make(&path);
-                    } else if let Some((parent, _)) = path.rsplit_once('/') {
-                        state.make(if parent.is_empty() { "/" } else { parent });
-                    }
-                }
-                InstructionKind::Run => match file.shell(earlier.index) {
-                    Some(script) if script.error_count() == 0 => {
-                        state.run_removals(script);
-                        state.run_mkdirs(script);
-                    }
-                    _ => state.remove_unknown(),
-                },
-                _ => {}
-            }
+    /// What is known at the start of a stage built on `image`.
+    fn of_image(cx: &Context<'_>, image: &ImageRef) -> State {
+        let (mut family, mut workdir) = (None, None);
+        if !image.has_variable {
+            family = cx.knowledge.images.facts(image).family.map(str::to_string);
+            let repository = cx
+                .knowledge
+                .images
+                .hub_repository(image)
+                .or_else(|| image.registry.as_ref().map(|registry| format!("{registry}/{}", image.repository)));
+            let root =
+                repository.is_some_and(|r| cx.knowledge.shell.workdir.root_workdir.iter().any(|p| glob_match(p, &r)));
+            workdir = root.then(|| "/".to_string());
         }
-        Some(state)
+        State { workdir, family, made: Vec::new(), removed: Vec::new() }
+    }
+
+    /// What an instruction changes.
+    fn apply(&mut self, file: &Dockerfile, instr: &Instruction) {
+        match instr.kind {
+            InstructionKind::Workdir => {
+                let path = literal(instr.args.as_str()).and_then(|p| self.resolve(p));
+                if let Some(p) = &path {
+                    self.make(p);
+                }
+                self.workdir = path;
+            }
+            InstructionKind::Copy | InstructionKind::Add if instr.heredocs.is_empty() => {
+                let Some(dest) = destination(file, instr) else { return };
+                let Some(path) = self.resolve(&dest) else { return };
+                if dest.ends_with('/') {
+                    self.make(&path);
+                } else if let Some((parent, _)) = path.rsplit_once('/') {
+                    self.make(if parent.is_empty() { "/" } else { parent });
+                }
+            }
+            InstructionKind::Run => match file.shell(instr.index) {
+                Some(script) if script.error_count() == 0 => {
+                    self.run_removals(script);
+                    self.run_mkdirs(script);
+                }
+                _ => self.remove_unknown(),
+            },
+            _ => {}
+        }
     }
 
     /// An absolute path for `path` written at the working directory.
@@ -370,7 +422,9 @@ impl State {
     }
 
     fn make(&mut self, path: &str) {
-        self.made.push(path.to_string());
+        if !self.made.iter().any(|m| m == path) {
+            self.made.push(path.to_string());
+        }
     }
 
     /// Forget what a removal of the paths starting with `prefix` (a static path) may have removed.
