@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use crate::syntax::image::ImageRef;
 use crate::syntax::{Dockerfile, Instruction, InstructionKind, ShellScript, StageBase};
-use crate::transforms::edits::has_comment_in;
+use crate::transforms::edits::{has_comment_in, instruction_lines};
 use crate::transforms::pipefail::line_above_comments;
 use crate::transforms::{Context, Proposals, Transform, TransformMeta, declare_transform, run_context};
 
@@ -246,8 +246,12 @@ fn propose(
     let mut edits = Vec::new();
     match retargetable_workdir(cx, instr, state.workdir.as_deref(), states) {
         // The WORKDIR right before the RUN serves only it: it names the new directory instead.
-        Some(range) => {
-            edits.push(Edit::replacement(target.clone(), range));
+        Some((range, lines, before)) => {
+            // It goes back to the directory the RUN is to run in: without it, the RUN runs there.
+            match before.as_deref() == Some(target.as_str()) {
+                true => edits.push(Edit::deletion(lines)),
+                false => edits.push(Edit::replacement(target.clone(), range)),
+            }
             edits.push(Edit::deletion(cd_start..removed_end));
         }
         // One edit from the inserted line to the first command after `cd DIR && `, keeping the comments, keyword
@@ -277,16 +281,21 @@ fn propose(
     Some((message, Fix::new(format!("Replace `cd {dir}` with WORKDIR"), edits, applicability)))
 }
 
-/// The argument of an absolute WORKDIR right before the RUN that names the directory in effect, which existed
-/// before it (so the WORKDIR made nothing and only serves the RUN).
+/// An absolute WORKDIR right before the RUN that names the directory in effect, which existed before it (so the
+/// WORKDIR made nothing and only serves the RUN): the range of its argument, of its lines, and the working
+/// directory before it.
 fn retargetable_workdir(
     cx: &Context<'_>,
     instr: &Instruction,
     workdir: Option<&str>,
     states: &HashMap<usize, State>,
-) -> Option<std::ops::Range<usize>> {
+) -> Option<(std::ops::Range<usize>, std::ops::Range<usize>, Option<String>)> {
     let previous = cx.file.instructions().get(instr.index.checked_sub(1)?)?;
-    if previous.kind != InstructionKind::Workdir || previous.stage != instr.stage || !previous.flags.is_empty() {
+    if previous.kind != InstructionKind::Workdir
+        || previous.stage != instr.stage
+        || !previous.flags.is_empty()
+        || previous.is_multiline()
+    {
         return None;
     }
     let path = literal(previous.args.as_str())?;
@@ -294,7 +303,10 @@ fn retargetable_workdir(
         return None;
     }
     let before = states.get(&previous.index)?;
-    before.exists(workdir?, cx.knowledge).then(|| previous.args.file_span()).flatten()
+    if !before.exists(workdir?, cx.knowledge) {
+        return None;
+    }
+    Some((previous.args.file_span()?, instruction_lines(cx.file, previous), before.workdir.clone()))
 }
 
 /// A `--mount` value whose target is not an absolute path.

@@ -2,6 +2,5 @@ FROM node:20
 RUN mkdir -p /opt/app/vendor && chown node /opt
 WORKDIR /opt/app/vendor
 RUN npm ci
-WORKDIR /opt/app/vendor
 RUN ls
 WORKDIR /opt/app
