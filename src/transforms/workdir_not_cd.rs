@@ -16,7 +16,10 @@ declare_transform! {
     /// ## What it does
     /// Replaces a `cd DIR && ` that starts a RUN with `WORKDIR DIR` before the RUN, and, unless a later
     /// `WORKDIR` with an absolute path sets the directory again before anything depends on it, a `WORKDIR` after
-    /// the RUN that restores the directory in effect before, so that later instructions run where they ran.
+    /// the RUN that restores the directory in effect before, so that later instructions run where they ran. A `cd`
+    /// to the directory already in effect is only removed, and a `WORKDIR` right before the RUN that serves only
+    /// it (such as one restored for the RUN before) is retargeted, or removed when it goes back to the new
+    /// directory.
     ///
     /// ## Why
     /// `WORKDIR` says in one place where the commands of the image run; a `cd` hidden in a RUN is easy to miss
