@@ -266,6 +266,8 @@ fn propose(
 ) -> Vec<Proposal> {
     let cx = Context {
         file,
+        active,
+        required: options.required,
         config: options.config,
         knowledge: options.knowledge,
         offline: options.offline,

@@ -201,6 +201,33 @@ pub struct Shell {
     pub pragma_comments: Vec<String>,
     /// Commands that do the same with or without the environment reset of sudo (`no-sudo`).
     pub sudo_env_independent: Vec<String>,
+    /// How a RUN with a pipe gets `pipefail`, by image family (`pipefail`).
+    pub pipefail: Pipefail,
+    /// Directories that exist and images whose working directory is `/` (`workdir-not-cd`).
+    pub workdir: Workdir,
+}
+
+/// `[pipefail]` of `transforms/shell.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Pipefail {
+    /// Image family -> the SHELL array (the family's shell with `-o pipefail`).
+    pub shells: BTreeMap<String, Vec<String>>,
+    /// Families whose RUNs are prefixed with `set -o pipefail && ` instead.
+    pub set_prefix: Vec<String>,
+}
+
+/// `[workdir]` of `transforms/shell.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Workdir {
+    /// Absolute directories every Linux image with a shell has.
+    pub always_present: Vec<String>,
+    /// Repository patterns of images whose working directory is `/`.
+    pub root_workdir: Vec<String>,
+    /// Image family -> absolute directories every image of the family has.
+    #[serde(default)]
+    pub family_directories: BTreeMap<String, Vec<String>>,
 }
 
 /// `transforms/secrets.toml`: secret-like names, credential files, token formats, admin ports, download pipes.
@@ -424,6 +451,28 @@ impl Knowledge {
             KnowledgeError::Invalid { table: "knowledge".into(), message: e.to_string() }
         })?;
         knowledge.images.validate().map_err(|message| KnowledgeError::Invalid { table: "images".into(), message })?;
+        let pipefail = &knowledge.shell.pipefail;
+        if let Some(f) =
+            pipefail.shells.keys().chain(&pipefail.set_prefix).find(|f| !knowledge.images.families.contains_key(*f))
+        {
+            return Err(KnowledgeError::Invalid {
+                table: "shell".into(),
+                message: format!("pipefail names the family `{f}`, which is not a family of the `images` table"),
+            });
+        }
+        if let Some((f, _)) = pipefail.shells.iter().find(|(_, shell)| shell.is_empty()) {
+            return Err(KnowledgeError::Invalid {
+                table: "shell".into(),
+                message: format!("pipefail.shells.{f} is empty; it must name the shell and its options"),
+            });
+        }
+        let directories = &knowledge.shell.workdir.family_directories;
+        if let Some(f) = directories.keys().find(|f| !knowledge.images.families.contains_key(*f)) {
+            return Err(KnowledgeError::Invalid {
+                table: "shell".into(),
+                message: format!("workdir.family-directories names `{f}`, which is not a family of the `images` table"),
+            });
+        }
         knowledge.secrets.validate().map_err(|message| KnowledgeError::Invalid { table: "secrets".into(), message })?;
         knowledge.releases.apply_overrides();
         knowledge

@@ -420,7 +420,7 @@ mod tests {
 
     #[test]
     fn reads_dfix_hadolint_and_buildkit_suppressions() {
-        let src = "# check=skip=MaintainerDeprecated,JSONArgsRecommended;error=true\nFROM a\n\
+        let src = "# check=skip=MaintainerDeprecated,UndefinedVar;error=true\nFROM a\n\
                    # dfix ignore=merge-runs, DL3009 because\n# hadolint ignore=DL3059,DL3008\nRUN a\n\
                    # Hadolint Global ignore=DL4000\n";
         let found = targets(src);
@@ -431,7 +431,7 @@ mod tests {
                 Scope::Global,
                 vec![
                     ("MaintainerDeprecated".into(), Target::Transform("maintainer-label")),
-                    ("JSONArgsRecommended".into(), Target::Unknown)
+                    ("UndefinedVar".into(), Target::Unknown)
                 ]
             )
         );

@@ -3,7 +3,7 @@
 use crate::fix::Applicability;
 use crate::syntax::InstructionKind;
 use crate::transforms::edits::{JoinBody, JoinRefusal, join_edits, joined_body_parses};
-use crate::transforms::{Context, Proposals, Transform, TransformMeta, declare_transform};
+use crate::transforms::{Context, Proposals, Transform, TransformMeta, declare_transform, workdir_not_cd};
 
 declare_transform! {
     /// ## What it does
@@ -86,8 +86,15 @@ impl Transform for MergeRuns {
     fn run(&self, cx: &Context<'_>, out: &mut Proposals) {
         let file = cx.file;
         let instructions = file.instructions();
+        let fixed_by_workdir = workdir_not_cd::fixed_runs(cx);
+        let workdir_fixes = |i: usize| fixed_by_workdir.binary_search(&i).is_ok();
         let mut start = 0;
         while start < instructions.len() {
+            // A RUN whose leading `cd` becomes a WORKDIR in this run is not joined first.
+            if workdir_fixes(start) {
+                start += 1;
+                continue;
+            }
             let first = match JoinBody::new(file, cx.knowledge, &instructions[start]) {
                 Ok(body) => body,
                 Err(refusal) => {
@@ -101,6 +108,9 @@ impl Transform for MergeRuns {
             while let Some(next) = instructions.get(start + chain.len()) {
                 let last = chain.last().expect("never empty");
                 if last.can_precede().is_err() {
+                    break;
+                }
+                if workdir_fixes(next.index) {
                     break;
                 }
                 let Ok(body) = JoinBody::new(file, cx.knowledge, next) else { break };

@@ -20,6 +20,7 @@ mod apt_no_recommends;
 mod copy_not_add;
 mod env_key_value;
 pub mod eol_base;
+mod exec_form;
 mod latest_base;
 mod maintainer_label;
 mod merge_runs;
@@ -29,15 +30,21 @@ mod package_cache;
 mod packages;
 pub mod pin_digest;
 mod pipe_to_shell;
+mod pipefail;
 mod run_context;
 mod secret_literal;
 mod secret_mount;
 mod slim_base;
 mod trusted_registry;
+pub(crate) mod workdir_not_cd;
 
 /// Everything a transform may read.
 pub struct Context<'a> {
     pub file: &'a Dockerfile,
+    /// The transforms that run on the file (a transform may leave to another one what that one fixes better).
+    pub active: &'a [&'static dyn Transform],
+    /// The applicability a fix needs to be applied in this run.
+    pub required: Applicability,
     pub config: &'a Config,
     pub knowledge: &'a Knowledge,
     /// Never use the network (`--offline`).
@@ -176,11 +183,14 @@ pub static TRANSFORMS: &[&dyn Transform] = &[
     &maintainer_label::MaintainerLabel,
     &env_key_value::EnvKeyValue,
     &copy_not_add::CopyNotAdd,
+    &exec_form::ExecForm,
     &apt_get_not_apt::AptGetNotApt,
     &no_sudo::NoSudo,
     &apt_cleanup::AptCleanup,
     &apt_no_recommends::AptNoRecommends,
     &package_cache::PackageCache,
+    &workdir_not_cd::WorkdirNotCd,
+    &pipefail::Pipefail,
     &merge_runs::MergeRuns,
     &non_root_user::NonRootUser,
     &secret_mount::SecretMount,

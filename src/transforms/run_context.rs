@@ -62,8 +62,8 @@ pub fn after(file: &Dockerfile, index: usize) -> Vec<&Instruction> {
     out
 }
 
-/// The base image of the chain instruction `index` sits in (the first stage of its FROM chain), if it is an image.
-fn chain_base(file: &Dockerfile, index: usize) -> Option<&StageBase> {
+/// The base of the chain instruction `index` sits in (the first stage of its FROM chain).
+pub fn chain_base(file: &Dockerfile, index: usize) -> Option<&StageBase> {
     let mut stage = file.instructions().get(index)?.stage?;
     for _ in 0..=file.stages().len() {
         match &file.stages()[stage].base {

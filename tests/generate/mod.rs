@@ -326,6 +326,10 @@ const COMMANDS: &[&str] = &[
     "rm -rf /var/cache/yum",
     "cd /app",
     "cd /src",
+    "cd /tmp",
+    "cd build",
+    "mkdir -p /opt/app",
+    "cd /opt/app",
     "export PATH=$PATH:/opt/bin",
     "export DEBIAN_FRONTEND=noninteractive",
     "set -e",
@@ -564,16 +568,30 @@ fn other() -> impl Strategy<Value = Instr> {
             &["version=\"1.0\"", "a=b \"c d\"=\"e f\"", "org.opencontainers.image.source=https://example.com"]
         ),
         simple("USER", &["app", "1000:1000", "root", "$UID", "nobody"]),
-        simple("WORKDIR", &["/app", "/src", "$APP_HOME", "/opt/app dir"]),
+        simple("WORKDIR", &["/app", "/src", "$APP_HOME", "/opt/app dir", "build", "/tmp"]),
         simple("EXPOSE", &["80", "80 443/tcp", "$PORT", "53/udp"]),
         simple("VOLUME", &["[\"/data\"]", "/data /logs", "/var/lib/app"]),
         simple(
             "CMD",
-            &["[\"python\", \"app.py\"]", "npm start", "[\"sh\", \"-c\", \"echo $HOME\"]", "nginx -g 'daemon off;'"]
+            &[
+                "[\"python\", \"app.py\"]",
+                "npm start",
+                "[\"sh\", \"-c\", \"echo $HOME\"]",
+                "nginx -g 'daemon off;'",
+                "gunicorn -b 0.0.0.0:80 app:app"
+            ]
         ),
-        simple("ENTRYPOINT", &["[\"/entrypoint.sh\"]", "/docker-entrypoint.sh", "[\"tini\", \"--\"]"]),
+        simple("ENTRYPOINT", &["[\"/entrypoint.sh\"]", "/docker-entrypoint.sh", "[\"tini\", \"--\"]", "app --serve"]),
         simple("SHELL", &["[\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]", "[\"/bin/sh\", \"-c\"]"]),
-        simple("HEALTHCHECK", &["--interval=30s CMD curl -f http://localhost/ || exit 1", "NONE", "CMD [\"true\"]"]),
+        simple(
+            "HEALTHCHECK",
+            &[
+                "--interval=30s CMD curl -f http://localhost/ || exit 1",
+                "NONE",
+                "CMD [\"true\"]",
+                "CMD curl -f http://localhost/"
+            ]
+        ),
         simple("STOPSIGNAL", &["SIGTERM", "9"]),
         simple("ONBUILD", &["RUN npm install", "ADD . /app/src", "COPY . /src", "RUN apt-get update"]),
     ]

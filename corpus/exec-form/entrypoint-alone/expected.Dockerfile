@@ -1,0 +1,3 @@
+FROM debian:12
+COPY app /usr/local/bin/app
+ENTRYPOINT ["app", "--serve"]

@@ -1,0 +1,6 @@
+FROM debian:12 AS base
+SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+CMD app --serve
+
+FROM base
+ENTRYPOINT app

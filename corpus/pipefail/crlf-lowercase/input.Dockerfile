@@ -1,0 +1,3 @@
+from debian:12
+# comment
+run curl -fsSL x | sh

@@ -1,0 +1,5 @@
+FROM registry.access.redhat.com/ubi9/ubi:9.4 AS base
+RUN echo hi
+
+FROM base
+RUN rpm -qa | sort

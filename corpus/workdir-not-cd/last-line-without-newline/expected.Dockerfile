@@ -1,0 +1,5 @@
+FROM alpine:3.20
+WORKDIR /app
+WORKDIR /tmp
+RUN wget x
+WORKDIR /app

@@ -1,0 +1,8 @@
+FROM python:3.12-slim
+COPY requirements.txt /build/requirements.txt
+WORKDIR /build
+RUN pip install -r requirements.txt
+ENV APP=1
+COPY app/ /srv/app/
+WORKDIR /srv
+CMD ["python", "-m", "app"]

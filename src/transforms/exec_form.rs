@@ -1,0 +1,250 @@
+//! `exec-form`: shell-form CMD, ENTRYPOINT and HEALTHCHECK CMD without any shell syntax become JSON arrays.
+
+use crate::fix::{Applicability, Edit};
+use crate::syntax::{Dockerfile, Instruction, InstructionKind};
+use crate::transforms::{Context, Proposals, Transform, TransformMeta, declare_transform, run_context};
+
+declare_transform! {
+    /// ## What it does
+    /// Rewrites a shell-form `CMD`, `ENTRYPOINT` or `HEALTHCHECK CMD` as a JSON array (exec form) when the command
+    /// is plain words: no variables, quotes, backslashes, operators (`;`, `&`, `|`, `<`, `>`, `(`, `)`), backticks,
+    /// globs (`*`, `?`, `[`, `]`), braces, `~`, `#`, `!`, no line continuation, no leading `NAME=value`
+    /// assignment, and no shell builtin or keyword as the command (`exec`, `cd`, `if`, ...).
+    ///
+    /// ## Why
+    /// The shell form runs `/bin/sh -c "<command>"`. The shell, not the command, is then PID 1 of the container:
+    /// `docker stop` sends SIGTERM to the shell, which does not pass it on, and the container is killed after the
+    /// timeout instead of shutting down cleanly. With the exec form the command receives the signals itself.
+    /// BuildKit reports shell-form CMD and ENTRYPOINT as `JSONArgsRecommended`.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// CMD gunicorn --bind 0.0.0.0:8000 app:app
+    /// ```
+    /// Becomes:
+    /// ```dockerfile
+    /// CMD ["gunicorn", "--bind", "0.0.0.0:8000", "app:app"]
+    /// ```
+    ///
+    /// ## Fix safety
+    /// Unsafe. The command becomes PID 1 and gets signals directly, which is the point, but a program that
+    /// ignores SIGTERM now also ignores `docker stop` until the timeout, and a PID 1 does not reap orphaned
+    /// children unless it is made to. Nothing is expanded by a shell any more (the fix is only offered when there
+    /// is nothing to expand). An `ENTRYPOINT` in exec form receives the CMD and the arguments of `docker run` as
+    /// arguments, which the shell form ignored: it is only rewritten when no CMD in its stage or in a stage built
+    /// on it would become its arguments, and `docker run IMAGE ARGS` then passes `ARGS` to it. A `CMD` under an
+    /// `ENTRYPOINT` reaches it as its words instead of `/bin/sh -c` and the command. Nothing is rewritten where a
+    /// `SHELL` instruction is in effect (the shell form then runs another shell, whose options would be lost) or
+    /// in Windows images.
+    ///
+    /// ## References
+    /// - hadolint DL3025
+    /// - BuildKit check `JSONArgsRecommended`
+    pub ExecForm {
+        id: "exec-form",
+        summary: "Write CMD, ENTRYPOINT and HEALTHCHECK CMD as JSON arrays when the command needs no shell",
+        applicability: Applicability::Unsafe,
+        default_enabled: true,
+        aliases: ["DL3025", "JSONArgsRecommended"],
+        since: "0.1.0",
+    }
+}
+
+/// Characters that mean something to `/bin/sh` (or that dfix does not want to reason about) in a command line.
+const SHELL_CHARACTERS: &[char] = &[
+    '$', '\'', '"', '\\', ';', '&', '|', '<', '>', '(', ')', '`', '*', '?', '[', ']', '{', '}', '~', '#', '!', '\n',
+    '\r',
+];
+
+/// Shell builtins and keywords: as the first word they only work inside a shell (no program of that name runs
+/// the same way).
+const SHELL_ONLY: &[&str] = &[
+    ".", ":", "alias", "bg", "break", "builtin", "case", "cd", "command", "continue", "coproc", "declare", "do",
+    "done", "elif", "else", "esac", "eval", "exec", "exit", "export", "fc", "fg", "fi", "for", "function", "getopts",
+    "hash", "if", "in", "jobs", "let", "local", "read", "readonly", "return", "select", "set", "shift", "source",
+    "then", "time", "times", "trap", "type", "typeset", "ulimit", "umask", "unalias", "unset", "until", "wait",
+    "while",
+];
+
+impl Transform for ExecForm {
+    fn meta(&self) -> &'static TransformMeta {
+        &Self::META
+    }
+
+    fn run(&self, cx: &Context<'_>, out: &mut Proposals) {
+        let file = cx.file;
+        // The backtick escape is Windows' convention; its shells are not `/bin/sh`.
+        if file.escape() != '\\' {
+            return;
+        }
+        for instr in file.instructions() {
+            let Some(command) = shell_command(file, instr) else { continue };
+            // A SHELL in effect runs the shell form with another shell (and its options); Windows images run
+            // `cmd /S /C`.
+            if file.shell_instruction(instr.index).is_some() || !run_context::posix_shell(file, instr.index) {
+                continue;
+            }
+            let Some(words) = plain_words(file.text(command.clone())) else { continue };
+            let keyword = instr.kind.as_str().to_ascii_uppercase();
+            if instr.kind == InstructionKind::Entrypoint
+                && let Some(cmd) = cmd_that_would_become_arguments(file, instr)
+            {
+                let (line, _) = file.line_col(cmd.range.start);
+                out.propose(
+                    instr.range.clone(),
+                    format!(
+                        "shell-form `ENTRYPOINT` runs under `/bin/sh -c`, which keeps it from receiving signals; \
+                         not rewritten because the CMD at line {line} would become its arguments in exec form"
+                    ),
+                );
+                continue;
+            }
+            let array = json_array(&words);
+            let what = if instr.kind == InstructionKind::Healthcheck { "HEALTHCHECK CMD" } else { &keyword };
+            let extra = match instr.kind {
+                InstructionKind::Entrypoint => {
+                    "; in exec form it also receives the arguments of `docker run`, which the shell form ignored"
+                }
+                InstructionKind::Cmd => "; an ENTRYPOINT receives its words instead of `/bin/sh -c` and the command",
+                _ => "",
+            };
+            let message = match instr.kind {
+                InstructionKind::Healthcheck => format!(
+                    "shell-form `{what}` runs under `/bin/sh -c`; in exec form the command runs without a shell, \
+                     which expands nothing for it"
+                ),
+                _ => format!(
+                    "shell-form `{what}` runs under `/bin/sh -c`, which keeps the command from receiving signals; in \
+                     exec form the command becomes PID 1 and gets signals such as SIGTERM directly (it must handle \
+                     them), and no shell expands anything for it{extra}"
+                ),
+            };
+            out.fix(
+                instr.range.clone(),
+                message,
+                format!("Write `{what}` in exec form"),
+                vec![Edit::replacement(array, command)],
+            );
+        }
+    }
+}
+
+/// The file range of the shell-form command of a CMD, ENTRYPOINT or HEALTHCHECK CMD on one line, if it is one.
+fn shell_command(file: &Dockerfile, instr: &Instruction) -> Option<std::ops::Range<usize>> {
+    if instr.exec.is_some() || !instr.heredocs.is_empty() || instr.is_multiline() || !instr.comments.is_empty() {
+        return None;
+    }
+    let span = instr.args.file_span()?;
+    match instr.kind {
+        InstructionKind::Cmd | InstructionKind::Entrypoint => {
+            // Arguments that look like a JSON array but are not one are left to the author.
+            (!file.text(span.clone()).trim_start().starts_with('[')).then_some(span)
+        }
+        InstructionKind::Healthcheck => {
+            let text = file.text(span.clone());
+            let head = text.get(..3)?;
+            if !head.eq_ignore_ascii_case("cmd") {
+                return None;
+            }
+            let rest = &text[3..];
+            let trimmed = rest.trim_start_matches([' ', '\t']);
+            if trimmed.len() == rest.len() || trimmed.is_empty() || trimmed.starts_with('[') {
+                return None;
+            }
+            Some(span.end - trimmed.len()..span.end)
+        }
+        _ => None,
+    }
+}
+
+/// The words of a command line that `/bin/sh` would split on blanks and pass on unchanged, or `None` when it has
+/// anything else for the shell to do.
+fn plain_words(text: &str) -> Option<Vec<&str>> {
+    if text.chars().any(|c| SHELL_CHARACTERS.contains(&c) || (c.is_control() && c != ' ' && c != '\t')) {
+        return None;
+    }
+    let words: Vec<&str> = text.split([' ', '\t']).filter(|w| !w.is_empty()).collect();
+    let first = words.first()?;
+    // `NAME=value cmd` sets a variable for the command.
+    if first.contains('=') || SHELL_ONLY.contains(first) {
+        return None;
+    }
+    Some(words)
+}
+
+/// `["a", "b"]`, each word escaped as JSON requires.
+fn json_array(words: &[&str]) -> String {
+    let items: Vec<String> =
+        words.iter().map(|w| serde_json::to_string(w).expect("a string always serializes")).collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// A CMD that an exec-form ENTRYPOINT would receive as arguments: one in its stage (before or after it, since
+/// an ENTRYPOINT only resets the inherited CMD), or in a stage built on it.
+fn cmd_that_would_become_arguments<'a>(file: &'a Dockerfile, instr: &Instruction) -> Option<&'a Instruction> {
+    let stage = &file.stages()[instr.stage?];
+    let own = file.instructions()[stage.instructions.clone()].iter().find(|i| i.kind == InstructionKind::Cmd);
+    own.or_else(|| run_context::after(file, instr.index).into_iter().find(|i| i.kind == InstructionKind::Cmd))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_words_only() {
+        assert_eq!(
+            plain_words("gunicorn -b 0.0.0.0:80 app:app"),
+            Some(vec!["gunicorn", "-b", "0.0.0.0:80", "app:app"])
+        );
+        assert_eq!(plain_words("  nginx\t-g   x "), Some(vec!["nginx", "-g", "x"]));
+        for no in [
+            "echo $HOME",
+            "a && b",
+            "a; b",
+            "a | b",
+            "run > log",
+            "ls *.py",
+            "echo 'x'",
+            "cd ~",
+            "A=b cmd",
+            "exec app",
+            "cd /app",
+            "app # comment",
+            "a\\ b",
+            "",
+            "   ",
+            "app\u{1}",
+        ] {
+            assert_eq!(plain_words(no), None, "{no:?}");
+        }
+    }
+
+    #[test]
+    fn json_is_exact() {
+        assert_eq!(json_array(&["a", "b/c", "é"]), r#"["a", "b/c", "é"]"#);
+    }
+
+    /// The `## Example` of the docs: the first block becomes the second (unsafe fixes applied).
+    #[test]
+    fn docs_example_holds() {
+        let blocks: Vec<String> = ExecForm::META
+            .docs
+            .split("```dockerfile\n")
+            .skip(1)
+            .map(|b| {
+                let body = b.split("```").next().unwrap();
+                body.lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect::<Vec<_>>().join("\n") + "\n"
+            })
+            .collect();
+        let config = crate::config::Config::default();
+        let options = crate::engine::Options {
+            required: crate::fix::Applicability::Unsafe,
+            max_passes: 10,
+            ..crate::engine::Options::new(vec![&ExecForm], &config, crate::knowledge::Knowledge::builtin())
+        };
+        let input = format!("FROM debian:12\n{}", blocks[0]);
+        let outcome = crate::engine::fix(&input, &options).unwrap();
+        assert_eq!(outcome.output, format!("FROM debian:12\n{}", blocks[1]));
+    }
+}
