@@ -201,6 +201,26 @@ pub struct Shell {
     pub pragma_comments: Vec<String>,
     /// Commands that do the same with or without the environment reset of sudo (`no-sudo`).
     pub sudo_env_independent: Vec<String>,
+    /// GNU wget's options and where it is GNU wget (`wget-progress`).
+    pub wget: Wget,
+}
+
+/// `[wget]` of `transforms/shell.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Wget {
+    /// The option `wget-progress` adds.
+    pub progress: String,
+    /// Options after which wget shows no progress bar in the build log.
+    pub quiet: Vec<String>,
+    /// Short options that take a value.
+    pub short_with_value: Vec<String>,
+    /// Image families whose `wget` is GNU wget.
+    pub gnu_families: Vec<String>,
+    /// Image families whose `wget` is BusyBox's.
+    pub busybox_families: Vec<String>,
+    /// `command subcommand` pairs that install packages.
+    pub installers: Vec<String>,
 }
 
 /// `transforms/secrets.toml`: secret-like names, credential files, token formats, admin ports, download pipes.

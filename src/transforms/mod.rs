@@ -17,7 +17,9 @@ mod admin_port;
 mod apt_cleanup;
 mod apt_get_not_apt;
 mod apt_no_recommends;
+mod buildkit_style;
 mod copy_not_add;
+mod duplicate_instructions;
 mod env_key_value;
 pub mod eol_base;
 mod latest_base;
@@ -34,6 +36,7 @@ mod secret_literal;
 mod secret_mount;
 mod slim_base;
 mod trusted_registry;
+mod wget_progress;
 
 /// Everything a transform may read.
 pub struct Context<'a> {
@@ -176,14 +179,17 @@ pub static TRANSFORMS: &[&dyn Transform] = &[
     &maintainer_label::MaintainerLabel,
     &env_key_value::EnvKeyValue,
     &copy_not_add::CopyNotAdd,
+    &duplicate_instructions::DuplicateInstructions,
     &apt_get_not_apt::AptGetNotApt,
     &no_sudo::NoSudo,
     &apt_cleanup::AptCleanup,
     &apt_no_recommends::AptNoRecommends,
     &package_cache::PackageCache,
+    &wget_progress::WgetProgress,
     &merge_runs::MergeRuns,
     &non_root_user::NonRootUser,
     &secret_mount::SecretMount,
+    &buildkit_style::BuildkitStyle,
     // Notes without a fix.
     &secret_literal::SecretLiteral,
     &admin_port::AdminPort,
