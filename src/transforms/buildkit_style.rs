@@ -11,7 +11,8 @@ declare_transform! {
     /// ## What it does
     /// Fixes the style checks BuildKit reports whose fix is mechanical and cannot change the build:
     /// - `ConsistentInstructionCasing`: instruction keywords follow the casing most of the file's keywords use
-    ///   (uppercase on a tie), so `run` among `FROM` and `COPY` becomes `RUN`;
+    ///   (uppercase on a tie), so `run` among `FROM` and `COPY` becomes `RUN`; the keyword of an `ONBUILD`
+    ///   trigger too;
     /// - `FromAsCasing`: the `AS` of `FROM ... AS name` follows the casing of its `FROM`;
     /// - `StageNameCasing`: stage names become lowercase, in `AS` and where they are used (`FROM`, `COPY --from=`,
     ///   `RUN --mount=...,from=`);
@@ -95,6 +96,7 @@ impl Transform for BuildkitStyle {
                 );
             }
             match instr.kind {
+                InstructionKind::Onbuild => onbuild_keyword(instr, lower, out),
                 InstructionKind::From => {
                     from_as_casing(instr, &wanted, out);
                     redundant_platform(file, instr, out);
@@ -121,6 +123,31 @@ fn majority_lower(file: &Dockerfile) -> bool {
         }
     }
     lower > upper
+}
+
+/// `ONBUILD run make`: the trigger's keyword in the file's casing too.
+fn onbuild_keyword(instr: &Instruction, lower: bool, out: &mut Proposals) {
+    let words = instr.whitespace_words();
+    let Some(word) = words.first() else { return };
+    if InstructionKind::from_keyword(&word.raw) == InstructionKind::Unknown
+        || !instr.args.is_contiguous_range(word.range.clone())
+    {
+        return;
+    }
+    let wanted = if lower { word.raw.to_ascii_lowercase() } else { word.raw.to_ascii_uppercase() };
+    if word.raw != wanted {
+        let range = instr.args.range_to_file(word.range.clone());
+        out.fix(
+            range.clone(),
+            format!(
+                "`{}` does not follow the casing of most instructions ({})",
+                word.raw,
+                if lower { "lowercase" } else { "uppercase" }
+            ),
+            format!("Write `{wanted}`"),
+            vec![Edit::replacement(wanted, range)],
+        );
+    }
 }
 
 /// `FROM image as name`: `AS` in the casing `from` (the keyword as it will be) has.
