@@ -196,8 +196,7 @@ fn expose_proto_casing(instr: &Instruction, out: &mut Proposals) {
     for word in instr.whitespace_words() {
         let Some(slash) = word.raw.rfind('/') else { continue };
         let proto = &word.raw[slash + 1..];
-        if proto.is_empty() || !proto.chars().all(|c| c.is_ascii_alphabetic()) || proto == proto.to_ascii_lowercase()
-        {
+        if proto.is_empty() || !proto.chars().all(|c| c.is_ascii_alphabetic()) || proto == proto.to_ascii_lowercase() {
             continue;
         }
         let local = word.range.start + slash + 1..word.range.end;

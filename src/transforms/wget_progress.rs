@@ -173,10 +173,7 @@ fn is_quiet(args: &[ShellWord], wget: &Wget) -> bool {
 fn flavour(cx: &Context<'_>, index: usize, at: usize) -> Flavour {
     let wget = &cx.knowledge.shell.wget;
     if installs_wget(cx.file, index, Some(at), wget)
-        || run_context::stretches(cx.file, index)
-            .into_iter()
-            .flatten()
-            .any(|i| installs_wget(cx.file, i, None, wget))
+        || run_context::stretches(cx.file, index).into_iter().flatten().any(|i| installs_wget(cx.file, i, None, wget))
     {
         return Flavour::Gnu;
     }
