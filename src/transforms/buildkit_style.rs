@@ -52,6 +52,9 @@ declare_transform! {
     /// arguments or heredoc bodies. `--platform=$TARGETPLATFORM` is kept when a global `ARG TARGETPLATFORM=...`
     /// gives the variable a value of its own; stage names written with variables are left alone.
     ///
+    /// The six checks are one transform: naming any of their ids in `# check=skip=...`, a suppression comment or
+    /// `--ignore` turns off all six.
+    ///
     /// ## References
     /// - BuildKit checks `ConsistentInstructionCasing`, `FromAsCasing`, `StageNameCasing`, `ExposeProtoCasing`,
     ///   `RedundantTargetPlatform`, `NoEmptyContinuation`

@@ -267,7 +267,10 @@ const STAGE_NAMES: &[&str] = &["build", "builder", "deps", "runtime", "final", "
 fn from() -> impl Strategy<Value = Instr> {
     (
         select(IMAGES),
-        prop::option::weighted(0.2, select(&["--platform=$BUILDPLATFORM", "--platform=linux/amd64", "--platform=$TARGETPLATFORM"][..])),
+        prop::option::weighted(
+            0.2,
+            select(&["--platform=$BUILDPLATFORM", "--platform=linux/amd64", "--platform=$TARGETPLATFORM"][..]),
+        ),
         prop::option::weighted(0.5, (select(&["AS", "as"][..]), select(STAGE_NAMES))),
     )
         .prop_map(|(image, platform, alias)| {
