@@ -249,12 +249,8 @@ fn stage_name_casing(file: &Dockerfile, out: &mut Proposals) {
             continue;
         }
         let mut edits = vec![Edit::replacement(name.clone(), name_range.clone())];
-        for later in &file.stages()[stage.index + 1..] {
-            if later.base == StageBase::Stage(stage.index) && file.text(later.image_range.clone()) != name.as_str() {
-                if file.text(later.image_range.clone()).eq_ignore_ascii_case(name) {
-                    edits.push(Edit::replacement(name.clone(), later.image_range.clone()));
-                }
-            }
+        for later in file.stages()[stage.index + 1..].iter().filter(|s| s.base == StageBase::Stage(stage.index)) {
+            push_reference(file, later.image_range.clone(), name, &mut edits);
         }
         for instr in &file.instructions()[stage.from + 1..] {
             for flag in &instr.flags {

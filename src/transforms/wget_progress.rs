@@ -150,7 +150,7 @@ fn is_quiet(args: &[ShellWord], wget: &Wget) -> bool {
         let mut chars = group.chars();
         while let Some(c) = chars.next() {
             let short = format!("-{c}");
-            if wget.quiet.iter().any(|q| *q == short) {
+            if wget.quiet.contains(&short) {
                 return true;
             }
             // `-n` takes the next letter: `-nv` is --no-verbose.
