@@ -225,30 +225,50 @@ def total(r, key, rule):
     return sum(r[key][f][rule] for f in common)
 
 
+def total_all(key, rule):
+    """A rule's findings in every input file the linter reads (not only the files counted in the other columns)."""
+    return sum(c[rule] for c in results["input"][key].values() if c is not None)
+
+
 names = [n for n, _ in variants]
-rows = []
-rows.append("| | " + " | ".join(f"`{n}`" if n != "input" else "input" for n in names) + " |")
-rows.append("|---|" + "---:|" * len(names))
-for rule in HADOLINT_RULES:
-    rows.append(f"| hadolint {rule} | " + " | ".join(str(total(results[n], "hadolint", rule)) for n in names) + " |")
-for rule in BUILDKIT_RULES:
-    rows.append(f"| BuildKit `{rule}` | " + " | ".join(str(total(results[n], "tally", rule)) for n in names) + " |")
 all_rules = [("hadolint", r) for r in HADOLINT_RULES] + [("tally", r) for r in BUILDKIT_RULES]
+rows = []
+rows.append(f"| | input, all {len(valid)} files | input | "
+            + " | ".join(f"`{n}`" for n in names if n != "input") + " |")
+rows.append("|---|---:|" + "---:|" * len(names))
+
+
+def row(label, key, rule):
+    cells = [str(total_all(key, rule))] + [str(total(results[n], key, rule)) for n in names]
+    rows.append(f"| {label} | " + " | ".join(cells) + " |")
+
+
+for rule in HADOLINT_RULES:
+    row(f"hadolint {rule}", "hadolint", rule)
+for rule in BUILDKIT_RULES:
+    row(f"BuildKit `{rule}`", "tally", rule)
 rows.append("| **all of these** | " + " | ".join(
-    f"**{sum(total(results[n], k, r) for k, r in all_rules)}**" for n in names) + " |")
-rows.append("| files changed | " + " | ".join(str(results[n]["changed"]) for n in names) + " |")
-rows.append("| outputs BuildKit rejects | " + " | ".join(
-    "-" if n == "input" else str(len(valid) - len(results[n]["ok"])) for n in names) + " |")
-rows.append("| outputs hadolint cannot read | " + " | ".join(
-    str(sum(1 for f in results[n]["ok"] if results[n]["hadolint"].get(f) is None)) for n in names) + " |")
-rows.append("| outputs tally cannot read | " + " | ".join(
-    str(sum(1 for f in results[n]["ok"] if results[n]["tally"].get(f) is None)) for n in names) + " |")
-rows.append("| files a second run changes | " + " | ".join(str(results[n]["again"]) for n in names) + " |")
+    [f"**{sum(total_all(k, r) for k, r in all_rules)}**"]
+    + [f"**{sum(total(results[n], k, r) for k, r in all_rules)}**" for n in names]) + " |")
+
+
+def facts(label, cell):
+    rows.append(f"| {label} | - | " + " | ".join(cell(n) for n in names) + " |")
+
+
+facts("files changed", lambda n: str(results[n]["changed"]))
+facts("outputs BuildKit rejects", lambda n: "-" if n == "input" else str(len(valid) - len(results[n]["ok"])))
+facts("outputs hadolint cannot read",
+      lambda n: str(sum(1 for f in results[n]["ok"] if results[n]["hadolint"].get(f) is None)))
+facts("outputs tally cannot read",
+      lambda n: str(sum(1 for f in results[n]["ok"] if results[n]["tally"].get(f) is None)))
+facts("files a second run changes", lambda n: str(results[n]["again"]))
 versions = []
 for name, cmd in [("dfix", [dfix, "--version"]), ("hadolint", [hadolint, "--version"]), ("tally", [tally, "--version"])]:
     versions.append(subprocess.run(cmd, capture_output=True, text=True).stdout.strip().splitlines()[0])
-head = (f"{len(valid)} files BuildKit accepts (of {len(files)}); findings counted over the {len(common)} files "
-        f"whose every output BuildKit accepts and both linters read. {'; '.join(versions)}.")
+head = (f"{len(valid)} files BuildKit accepts (of {len(files)}). The first column counts the findings in all of them; "
+        f"the others only in the {len(common)} files whose every output BuildKit accepts and both linters read. "
+        f"{'; '.join(versions)}.")
 table = head + "\n\n" + "\n".join(rows) + "\n"
 print(table)
 if d["LINT_README"] == "1":
