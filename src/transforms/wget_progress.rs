@@ -85,12 +85,19 @@ impl Transform for WgetProgress {
                 continue;
             }
             for cmd in script.command_list() {
-                // A word the parser split in two: the command name cannot be trusted.
-                if cmd.has_split_words() {
+                let start = cmd.unwrapped_start();
+                let words = &cmd.words[start..];
+                let Some(name) = words.first() else { continue };
+                // A word the parser split in two (`` wget`x`y ``) around the command name: the name cannot be
+                // trusted. Split words among the arguments (long URLs with variables) do not matter here.
+                let touches = |a: Option<&ShellWord>, b: Option<&ShellWord>| {
+                    a.zip(b).is_some_and(|(a, b)| a.range.end == b.range.start)
+                };
+                if touches(start.checked_sub(1).and_then(|i| cmd.words.get(i)), Some(name))
+                    || touches(Some(name), words.get(1))
+                {
                     continue;
                 }
-                let words = &cmd.words[cmd.unwrapped_start()..];
-                let Some(name) = words.first() else { continue };
                 if name.value.as_deref().map(basename) != Some("wget") {
                     continue;
                 }
