@@ -55,7 +55,7 @@ trap 'rm -rf "$work"' EXIT
 export LINT_DIR=$dir LINT_WORK=$work LINT_README=$readme LINT_REPO=$repo LINT_ORACLE_PYTHON=$python
 export LINT_DFIX=$repo/target/release/dfix LINT_HADOLINT=$repo/bench/.venv/bin/hadolint
 export LINT_TALLY=$repo/bench/.venv/bin/tally
-exec python3 - <<'EOF'
+python3 - <<'EOF'
 import collections, json, os, re, shutil, subprocess, sys
 
 d = os.environ
