@@ -219,6 +219,10 @@ pub struct Wget {
     pub gnu_families: Vec<String>,
     /// Image families whose `wget` is BusyBox's.
     pub busybox_families: Vec<String>,
+    /// Package managers whose use shows a distribution with GNU wget, when the image's family is not known.
+    pub gnu_package_managers: Vec<String>,
+    /// Package managers whose use shows a distribution with BusyBox wget.
+    pub busybox_package_managers: Vec<String>,
     /// `command subcommand` pairs that install packages.
     pub installers: Vec<String>,
 }

@@ -37,7 +37,8 @@ declare_transform! {
     /// `wget` is GNU wget: a base image of a family known to ship it (Debian, Ubuntu, RHEL-like), or one where an
     /// earlier command of the image installs the `wget` package (`apk add wget` replaces BusyBox's). On an Alpine
     /// or BusyBox image without that, nothing is changed and a note says why. When the base image's family is not
-    /// known, the fix is unsafe. Commands in `sh -c` strings, Windows shells, exec-form and heredoc bodies are
+    /// known, an earlier command of the image that runs a package manager tells the kind of distribution
+    /// (`apt-get`, `yum`, `dnf`: GNU wget; `apk`: BusyBox); without one, the fix is unsafe. Commands in `sh -c` strings, Windows shells, exec-form and heredoc bodies are
     /// left alone.
     ///
     /// ## Knowledge
@@ -180,23 +181,43 @@ fn is_quiet(args: &[ShellWord], wget: &Wget) -> bool {
 /// Which `wget` runs in instruction `index` at the command starting at `at` (in its shell body).
 fn flavour(cx: &Context<'_>, index: usize, at: usize) -> Flavour {
     let wget = &cx.knowledge.shell.wget;
-    if installs_wget(cx.file, index, Some(at), wget)
-        || run_context::stretches(cx.file, index).into_iter().flatten().any(|i| installs_wget(cx.file, i, None, wget))
-    {
+    let earlier: Vec<usize> = run_context::stretches(cx.file, index).into_iter().flatten().collect();
+    if installs_wget(cx.file, index, Some(at), wget) || earlier.iter().any(|&i| installs_wget(cx.file, i, None, wget)) {
         return Flavour::Gnu;
     }
-    match run_context::chain_base(cx.file, index) {
-        Some(StageBase::Image(image)) if !image.has_variable => {
-            let Some(family) = cx.knowledge.images.facts(image).family else { return Flavour::Unknown };
-            if wget.gnu_families.iter().any(|f| f == family) {
-                Flavour::Gnu
-            } else if wget.busybox_families.iter().any(|f| f == family) {
-                Flavour::Busybox
-            } else {
-                Flavour::Unknown
+    let family = match run_context::chain_base(cx.file, index) {
+        Some(StageBase::Image(image)) if !image.has_variable => cx.knowledge.images.facts(image).family,
+        _ => None,
+    };
+    if let Some(family) = family {
+        if wget.gnu_families.iter().any(|f| f == family) {
+            return Flavour::Gnu;
+        }
+        if wget.busybox_families.iter().any(|f| f == family) {
+            return Flavour::Busybox;
+        }
+        return Flavour::Unknown;
+    }
+    // No family known: the package managers the image's commands run tell the kind of distribution.
+    let mut managers: Vec<String> = Vec::new();
+    for (i, before) in std::iter::once((index, Some(at))).chain(earlier.iter().map(|&i| (i, None))) {
+        let Some(instr) = cx.file.instructions().get(i) else { continue };
+        if instr.kind != InstructionKind::Run {
+            continue;
+        }
+        let Some(script) = cx.file.shell(i) else { continue };
+        for c in script.command_list().iter().filter(|c| before.is_none_or(|b| c.range.start < b)) {
+            if let Some(name) = c.words.get(c.unwrapped_start()).and_then(|w| w.value.as_deref()) {
+                managers.push(basename(name).to_string());
             }
         }
-        _ => Flavour::Unknown,
+    }
+    if managers.iter().any(|m| wget.gnu_package_managers.contains(m)) {
+        Flavour::Gnu
+    } else if managers.iter().any(|m| wget.busybox_package_managers.contains(m)) {
+        Flavour::Busybox
+    } else {
+        Flavour::Unknown
     }
 }
 
