@@ -129,14 +129,29 @@ pub fn fix(source: &str, options: &Options<'_>) -> Result<Outcome, Vec<SyntaxErr
 /// what an editor shows for the current text and offers as quick fixes. Nothing is applied. A file that does not
 /// parse is returned as its syntax errors.
 pub fn propose_once(source: &str, options: &Options<'_>) -> Result<Vec<Proposal>, Vec<SyntaxError>> {
+    propose_once_with_notes(source, options).map(|(proposals, _)| proposals)
+}
+
+/// [`propose_once`], with the notes about suppression comments of that pass: ids that name no transform, and (with
+/// `warn_unused_ignores`) suppressions that suppressed nothing in it, sorted by position.
+pub fn propose_once_with_notes(
+    source: &str,
+    options: &Options<'_>,
+) -> Result<(Vec<Proposal>, Vec<SuppressionNote>), Vec<SyntaxError>> {
     let file = Dockerfile::parse(source);
     if !file.errors().is_empty() {
         return Err(file.errors().to_vec());
     }
     let suppressions = Suppressions::of(&file);
-    let proposals = propose(&file, &options.transforms, options, &suppressions, &mut suppressions.usage());
+    let mut used = suppressions.usage();
+    let proposals = propose(&file, &options.transforms, options, &suppressions, &mut used);
     crate::syntax::ShellScript::forget_ahead();
-    Ok(proposals)
+    let mut notes = suppressions.unknown_ids();
+    if options.warn_unused_ignores {
+        notes.extend(suppressions.unused(&used, &options.transforms));
+        notes.sort_by_key(|n| n.range.start);
+    }
+    Ok((proposals, notes))
 }
 
 fn fix_to_fixed_point(source: &str, options: &Options<'_>) -> Result<Outcome, Vec<SyntaxError>> {

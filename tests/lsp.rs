@@ -630,3 +630,58 @@ fn suppression_comments_hide_findings_as_on_the_command_line() {
     assert!(fixed.contains("MAINTAINER me\nCOPY a /a\n"), "{fixed}");
     assert!(client.shutdown_and_exit().success());
 }
+
+#[test]
+fn diagnostics_link_to_the_transforms_documentation_and_list_suppression_notes() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    fs::write(dir.path().join("dfix.toml"), format!("{QUIET}warn-unused-ignores = true\n")).unwrap();
+    let path = dir.path().join("Dockerfile");
+    let uri = uri(&path);
+    let text = "FROM debian:12\n# dfix ignore=no-such-rule\nADD a /a\n# dfix ignore=maintainer-label\nRUN true\n";
+    let mut client = Client::start_with_env(&binary(), dir.path(), &[("DFIX_CACHE_DIR", cache.as_path())]);
+    client.initialize(dir.path(), capabilities(), Value::Null);
+    client.open(&uri, "dockerfile", 1, text);
+    let diagnostics = client.diagnostics(&uri, 1);
+    assert_eq!(codes(&diagnostics), ["copy-not-add", "unknown-suppression", "unused-suppression"], "{diagnostics:?}");
+    let finding = diagnostics.iter().find(|d| d["code"] == "copy-not-add").unwrap();
+    // No docsUrl and no repository in the package: the link is the page `dfix explain` prints, in the cache.
+    let href = finding["codeDescription"]["href"].as_str().unwrap();
+    let page = cache.join("docs").join(env!("CARGO_PKG_VERSION")).join("copy-not-add.md");
+    assert_eq!(href, format!("file://{}", page.canonicalize().unwrap().display()));
+    let explain = Command::new(binary()).args(["explain", "copy-not-add"]).output().unwrap();
+    assert_eq!(fs::read_to_string(&page).unwrap(), String::from_utf8(explain.stdout).unwrap());
+    for (code, line) in [("unknown-suppression", 1), ("unused-suppression", 3)] {
+        let note = diagnostics.iter().find(|d| d["code"] == code).unwrap();
+        assert_eq!(note["range"]["start"]["line"], line, "{note}");
+        assert_eq!(note["severity"], 3, "{note}");
+        assert!(note.get("codeDescription").is_none(), "{note}");
+    }
+    // Notes have no fix: the only quick fix on the text is copy-not-add's.
+    let actions = code_actions(&mut client, &uri, whole(text), Some(&["quickfix"]));
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    assert!(client.shutdown_and_exit().success());
+}
+
+#[test]
+fn with_a_debounce_a_burst_of_changes_is_computed_once_on_the_last_text() {
+    let dir = tmp();
+    let uri = uri(&dir.path().join("Dockerfile"));
+    // A debounce far longer than sending the burst takes: only the text after the pause is computed.
+    let mut client = start(dir.path(), capabilities(), json!({"debounceMs": 1500}));
+    client.open(&uri, "dockerfile", 0, "FROM debian:12\n");
+    client.diagnostics(&uri, 0);
+    for version in 1..=20 {
+        let text = format!("FROM debian:12\n{}ADD a /a\n", "RUN true\n".repeat(version));
+        client.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
+        );
+    }
+    let published = client.diagnostics_until(&uri, 20);
+    assert_eq!(published.len(), 1, "more than the last text was computed: {published:#?}");
+    let last = published[0]["diagnostics"].as_array().unwrap();
+    assert_eq!(codes(last), ["copy-not-add"]);
+    assert_eq!(last[0]["range"]["start"]["line"], 21);
+    assert!(client.shutdown_and_exit().success());
+}

@@ -24,7 +24,9 @@ use crate::cli::settings::Settings;
 use crate::engine;
 use crate::fix::{Applicability, Proposal, apply_edits};
 use crate::lsp::config::EditorSettings;
+use crate::lsp::docs;
 use crate::lsp::text::{self, Encoding, LineIndex};
+use crate::suppress::SuppressionNote;
 use crate::syntax::Dockerfile;
 
 /// The code action kind of fix-all.
@@ -50,6 +52,8 @@ pub struct Snapshot {
 /// The findings on a snapshot, or the diagnostics that explain why there are none.
 struct Findings {
     proposals: Vec<Proposal>,
+    /// Notes about suppression comments (unknown ids; unused ones when `dfix.toml` warns of them).
+    notes: Vec<SuppressionNote>,
     /// Bytes before the body the engine saw (a byte order mark).
     shift: usize,
 }
@@ -74,8 +78,8 @@ impl Snapshot {
         let lookups = digests::for_editor(settings, body);
         let found = lookups.for_settings(settings);
         let options = settings.engine_options(&self.path, found.as_deref());
-        match engine::propose_once(body, &options) {
-            Ok(proposals) => Ok(Findings { proposals, shift: self.shift() }),
+        match engine::propose_once_with_notes(body, &options) {
+            Ok((proposals, notes)) => Ok(Findings { proposals, notes, shift: self.shift() }),
             Err(errors) => Err(errors
                 .iter()
                 .map(|e| Diagnostic {
@@ -103,12 +107,16 @@ impl Snapshot {
 
     fn diagnostic(&self, proposal: &Proposal) -> Diagnostic {
         let applicability = proposal.fix.as_ref().map(|f| f.applicability());
-        // The editor's template, else where the machine formats link to (once the package names its repository).
+        // The editor's template, else where the machine formats link to (once the package names its repository),
+        // else the page `dfix explain` prints, written to the cache directory.
         let url = match &self.editor.docs_url {
             Some(template) => Some(template.replace("{id}", proposal.transform)),
             None => crate::report::meta(proposal.transform).and_then(crate::report::docs_url),
         };
-        let href = url.and_then(|url| Uri::from_str(&url).ok());
+        let href = match url {
+            Some(url) => Uri::from_str(&url).ok(),
+            None => docs::href(proposal.transform),
+        };
         Diagnostic {
             range: self.range(proposal.range.clone()),
             severity: Some(self.editor.severity.of(applicability)),
@@ -120,10 +128,26 @@ impl Snapshot {
         }
     }
 
+    /// A note about a suppression comment: no fix, the severity of notes.
+    fn note(&self, note: &SuppressionNote) -> Diagnostic {
+        Diagnostic {
+            range: self.range(note.range.clone()),
+            severity: Some(self.editor.severity.of(None)),
+            code: Some(NumberOrString::String(note.kind.id().to_string())),
+            source: Some("dfix".into()),
+            message: note.message.clone(),
+            ..Diagnostic::default()
+        }
+    }
+
     /// What the editor shows: every finding, or the syntax errors, or the reason `dfix.toml` cannot be used.
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
         match self.findings() {
-            Ok(findings) => findings.proposals.iter().map(|p| self.diagnostic(p)).collect(),
+            Ok(findings) => {
+                let mut out: Vec<Diagnostic> = findings.proposals.iter().map(|p| self.diagnostic(p)).collect();
+                out.extend(findings.notes.iter().map(|n| self.note(n)));
+                out
+            }
             Err(diagnostics) => diagnostics,
         }
     }

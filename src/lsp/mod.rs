@@ -30,6 +30,7 @@
 
 pub mod analysis;
 pub mod config;
+pub mod docs;
 pub mod text;
 pub mod transport;
 pub mod worker;

@@ -30,8 +30,19 @@ pub struct Client {
 impl Client {
     /// Start `dfix server --stdio` in `dir`.
     pub fn start(bin: &Path, dir: &Path) -> Self {
+        Self::start_with_env(bin, dir, &[])
+    }
+
+    /// [`Client::start`] with extra environment variables for the server.
+    pub fn start_with_env(bin: &Path, dir: &Path, env: &[(&str, &Path)]) -> Self {
+        Self::start_command(bin, &["server", "--stdio"], dir, env)
+    }
+
+    /// A server started as `bin args...` (an editor's configured command line), in `dir`, with `env` added.
+    pub fn start_command(bin: &Path, args: &[&str], dir: &Path, env: &[(&str, &Path)]) -> Self {
         let mut child = Command::new(bin)
-            .args(["server", "--stdio"])
+            .args(args)
+            .envs(env.iter().copied())
             .current_dir(dir)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
