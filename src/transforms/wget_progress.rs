@@ -30,16 +30,16 @@ declare_transform! {
     /// ```
     ///
     /// ## Fix safety
-    /// Safe: the option changes only what wget writes to the log (standard error); what it downloads, where, and
-    /// its exit status stay the same; that holds when the download goes to standard output too (`wget -O- URL |
-    /// tar x`), since the progress goes to standard error. Only GNU wget knows the option; BusyBox wget, the `wget` of Alpine and
-    /// BusyBox images, rejects it and the build would fail. So the option is added as a safe fix only where the
+    /// Safe: the option changes only what wget writes to the log (standard error); what it downloads, where, and its
+    /// exit status stay the same; that holds when the download goes to standard output too (`wget -O- URL | tar x`),
+    /// since the progress goes to standard error. Only GNU wget knows the option; BusyBox wget, the `wget` of Alpine
+    /// and BusyBox images, rejects it and the build would fail. So the option is added as a safe fix only where the
     /// `wget` is GNU wget: a base image of a family known to ship it (Debian, Ubuntu, RHEL-like), or one where an
-    /// earlier command of the image installs the `wget` package (`apk add wget` replaces BusyBox's). On an Alpine
-    /// or BusyBox image without that, nothing is changed and a note says why. When the base image's family is not
-    /// known, an earlier command of the image that runs a package manager tells the kind of distribution
-    /// (`apt-get`, `yum`, `dnf`: GNU wget; `apk`: BusyBox); without one, the fix is unsafe. Commands in `sh -c` strings, Windows shells, exec-form and heredoc bodies are
-    /// left alone.
+    /// earlier command of the image installs the `wget` package (`apk add wget` replaces BusyBox's). On an Alpine or
+    /// BusyBox image without that, nothing is changed and a note says why. When the base image's family is not known,
+    /// an earlier command of the image that runs a package manager tells the kind of distribution (`apt-get`, `yum`,
+    /// `dnf`: GNU wget; `apk`: BusyBox); without one, the fix is unsafe. Commands in `sh -c` strings, Windows shells,
+    /// exec-form and heredoc bodies are left alone.
     ///
     /// ## Knowledge
     /// `transforms/shell.toml`: `[wget]` (the options, the families and the installers);
