@@ -14,9 +14,11 @@
 # available as a command here (the `dockerfile` package on PyPI wraps only BuildKit's parser), so they are counted
 # with tally, which runs BuildKit's checks (`tally lint --select 'buildkit/*'`).
 #
-# Findings are counted only over the files every variant's output can be checked for: BuildKit's parser (PyPI
-# `dockerfile`, run with DFIX_BUILDKIT_PYTHON or .venv/bin/python) accepts it, and hadolint and tally read it.
-# An output BuildKit rejects is a broken Dockerfile: it is counted in its own row, never as a file without findings.
+# Findings are counted over the input files both linters read. An output BuildKit's parser (PyPI `dockerfile`, run
+# with DFIX_BUILDKIT_PYTHON or .venv/bin/python) rejects is a broken Dockerfile: it fixes nothing, so it counts with
+# its input's findings (never as a file without findings), and it is counted in its own row. So is an output a
+# linter cannot read (hadolint does not read every heredoc). A second total counts only the files every variant's
+# output can be checked for.
 # Each fixer is then run a second time on its own output; the files that second run changes are counted too.
 # Input files BuildKit rejects are left out for every tool (one such file makes `tally lint --fix` stop).
 #
@@ -217,57 +219,57 @@ for name, cmd in variants:
         "changed": changed(src, root, valid) if cmd else "-",
     }
 
+# Files every variant's output can be checked for (BuildKit accepts it, both linters read it).
 common = [f for f in valid if all(f in r["ok"] and r["hadolint"].get(f) is not None
                                    and r["tally"].get(f) is not None for r in results.values())]
+# Files whose input both linters read: the findings are counted over these.
+counted = [f for f in valid if results["input"]["hadolint"].get(f) is not None
+           and results["input"]["tally"].get(f) is not None]
 
 
-def total(r, key, rule):
-    return sum(r[key][f][rule] for f in common)
+def findings(r, key, rule, f):
+    """A rule's findings in a variant's output of file f. An output BuildKit rejects fixes nothing, and one a
+    linter cannot read cannot show what it fixed: both count with the findings of the input."""
+    c = r[key].get(f) if f in r["ok"] else None
+    if c is None:
+        c = results["input"][key][f]
+    return c[rule]
 
 
-def total_all(key, rule):
-    """A rule's findings in every input file the linter reads (not only the files counted in the other columns)."""
-    return sum(c[rule] for c in results["input"][key].values() if c is not None)
+def total(r, key, rule, files):
+    return sum(findings(r, key, rule, f) for f in files)
 
 
 names = [n for n, _ in variants]
 all_rules = [("hadolint", r) for r in HADOLINT_RULES] + [("tally", r) for r in BUILDKIT_RULES]
 rows = []
-rows.append(f"| | input, all {len(valid)} files | input | "
-            + " | ".join(f"`{n}`" for n in names if n != "input") + " |")
-rows.append("|---|---:|" + "---:|" * len(names))
-
-
-def row(label, key, rule):
-    cells = [str(total_all(key, rule))] + [str(total(results[n], key, rule)) for n in names]
-    rows.append(f"| {label} | " + " | ".join(cells) + " |")
-
-
-for rule in HADOLINT_RULES:
-    row(f"hadolint {rule}", "hadolint", rule)
-for rule in BUILDKIT_RULES:
-    row(f"BuildKit `{rule}`", "tally", rule)
+rows.append("| | input | " + " | ".join(f"`{n}`" for n in names if n != "input") + " |")
+rows.append("|---|" + "---:|" * len(names))
+for key, rule in all_rules:
+    label = f"hadolint {rule}" if key == "hadolint" else f"BuildKit `{rule}`"
+    rows.append(f"| {label} | " + " | ".join(str(total(results[n], key, rule, counted)) for n in names) + " |")
 rows.append("| **all of these** | " + " | ".join(
-    [f"**{sum(total_all(k, r) for k, r in all_rules)}**"]
-    + [f"**{sum(total(results[n], k, r) for k, r in all_rules)}**" for n in names]) + " |")
+    f"**{sum(total(results[n], k, r, counted) for k, r in all_rules)}**" for n in names) + " |")
+rows.append(f"| all of these, in the {len(common)} files every output can be checked for | " + " | ".join(
+    str(sum(total(results[n], k, r, common) for k, r in all_rules)) for n in names) + " |")
 
 
 def facts(label, cell):
-    rows.append(f"| {label} | - | " + " | ".join(cell(n) for n in names) + " |")
+    rows.append(f"| {label} | " + " | ".join(cell(n) for n in names) + " |")
 
 
 facts("files changed", lambda n: str(results[n]["changed"]))
 facts("outputs BuildKit rejects", lambda n: "-" if n == "input" else str(len(valid) - len(results[n]["ok"])))
 facts("outputs hadolint cannot read",
-      lambda n: str(sum(1 for f in results[n]["ok"] if results[n]["hadolint"].get(f) is None)))
+      lambda n: str(sum(1 for f in counted if f in results[n]["ok"] and results[n]["hadolint"].get(f) is None)))
 facts("outputs tally cannot read",
-      lambda n: str(sum(1 for f in results[n]["ok"] if results[n]["tally"].get(f) is None)))
+      lambda n: str(sum(1 for f in counted if f in results[n]["ok"] and results[n]["tally"].get(f) is None)))
 facts("files a second run changes", lambda n: str(results[n]["again"]))
 versions = []
 for name, cmd in [("dfix", [dfix, "--version"]), ("hadolint", [hadolint, "--version"]), ("tally", [tally, "--version"])]:
     versions.append(subprocess.run(cmd, capture_output=True, text=True).stdout.strip().splitlines()[0])
-head = (f"{len(valid)} files BuildKit accepts (of {len(files)}). The first column counts the findings in all of them; "
-        f"the others only in the {len(common)} files whose every output BuildKit accepts and both linters read. "
+head = (f"{len(valid)} files BuildKit accepts (of {len(files)}); findings counted in the {len(counted)} of them both "
+        f"linters read. An output BuildKit rejects, or that a linter cannot read, counts with its input's findings. "
         f"{'; '.join(versions)}.")
 table = head + "\n\n" + "\n".join(rows) + "\n"
 print(table)
