@@ -205,6 +205,8 @@ pub struct Shell {
     pub pipefail: Pipefail,
     /// Directories that exist and images whose working directory is `/` (`workdir-not-cd`).
     pub workdir: Workdir,
+    /// GNU wget's options and where it is GNU wget (`wget-progress`).
+    pub wget: Wget,
 }
 
 /// `[pipefail]` of `transforms/shell.toml`.
@@ -228,6 +230,28 @@ pub struct Workdir {
     /// Image family -> absolute directories every image of the family has.
     #[serde(default)]
     pub family_directories: BTreeMap<String, Vec<String>>,
+}
+
+/// `[wget]` of `transforms/shell.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Wget {
+    /// The option `wget-progress` adds.
+    pub progress: String,
+    /// Options after which wget shows no progress bar in the build log.
+    pub quiet: Vec<String>,
+    /// Short options that take a value.
+    pub short_with_value: Vec<String>,
+    /// Image families whose `wget` is GNU wget.
+    pub gnu_families: Vec<String>,
+    /// Image families whose `wget` is BusyBox's.
+    pub busybox_families: Vec<String>,
+    /// Package managers whose use shows a distribution with GNU wget, when the image's family is not known.
+    pub gnu_package_managers: Vec<String>,
+    /// Package managers whose use shows a distribution with BusyBox wget.
+    pub busybox_package_managers: Vec<String>,
+    /// `command subcommand` pairs that install packages.
+    pub installers: Vec<String>,
 }
 
 /// `transforms/secrets.toml`: secret-like names, credential files, token formats, admin ports, download pipes.

@@ -17,7 +17,9 @@ mod admin_port;
 mod apt_cleanup;
 mod apt_get_not_apt;
 mod apt_no_recommends;
+mod buildkit_style;
 mod copy_not_add;
+mod duplicate_instructions;
 mod env_key_value;
 pub mod eol_base;
 mod exec_form;
@@ -36,6 +38,7 @@ mod secret_literal;
 mod secret_mount;
 mod slim_base;
 mod trusted_registry;
+mod wget_progress;
 pub(crate) mod workdir_not_cd;
 
 /// Everything a transform may read.
@@ -184,6 +187,7 @@ pub static TRANSFORMS: &[&dyn Transform] = &[
     &env_key_value::EnvKeyValue,
     &copy_not_add::CopyNotAdd,
     &exec_form::ExecForm,
+    &duplicate_instructions::DuplicateInstructions,
     &apt_get_not_apt::AptGetNotApt,
     &no_sudo::NoSudo,
     &apt_cleanup::AptCleanup,
@@ -191,9 +195,11 @@ pub static TRANSFORMS: &[&dyn Transform] = &[
     &package_cache::PackageCache,
     &workdir_not_cd::WorkdirNotCd,
     &pipefail::Pipefail,
+    &wget_progress::WgetProgress,
     &merge_runs::MergeRuns,
     &non_root_user::NonRootUser,
     &secret_mount::SecretMount,
+    &buildkit_style::BuildkitStyle,
     // Notes without a fix.
     &secret_literal::SecretLiteral,
     &admin_port::AdminPort,

@@ -19,7 +19,7 @@ pub enum RunsAs {
 
 /// The instructions that ran before instruction `index` in its image, as ranges of instruction indices, nearest
 /// first: the earlier instructions of its stage, then those of the stage it is built on, and so on.
-fn stretches(file: &Dockerfile, index: usize) -> Vec<Range<usize>> {
+pub fn stretches(file: &Dockerfile, index: usize) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let Some(mut stage) = file.instructions().get(index).and_then(|i| i.stage) else {
         return out;
@@ -62,7 +62,7 @@ pub fn after(file: &Dockerfile, index: usize) -> Vec<&Instruction> {
     out
 }
 
-/// The base of the chain instruction `index` sits in (the first stage of its FROM chain).
+/// The base image of the chain instruction `index` sits in (the first stage of its FROM chain), if it is an image.
 pub fn chain_base(file: &Dockerfile, index: usize) -> Option<&StageBase> {
     let mut stage = file.instructions().get(index)?.stage?;
     for _ in 0..=file.stages().len() {

@@ -262,12 +262,15 @@ const IMAGES: &[&str] = &[
     "scratch",
 ];
 
-const STAGE_NAMES: &[&str] = &["build", "builder", "deps", "runtime", "final"];
+const STAGE_NAMES: &[&str] = &["build", "builder", "deps", "runtime", "final", "Builder"];
 
 fn from() -> impl Strategy<Value = Instr> {
     (
         select(IMAGES),
-        prop::option::weighted(0.2, select(&["--platform=$BUILDPLATFORM", "--platform=linux/amd64"][..])),
+        prop::option::weighted(
+            0.2,
+            select(&["--platform=$BUILDPLATFORM", "--platform=linux/amd64", "--platform=$TARGETPLATFORM"][..]),
+        ),
         prop::option::weighted(0.5, (select(&["AS", "as"][..]), select(STAGE_NAMES))),
     )
         .prop_map(|(image, platform, alias)| {
@@ -339,6 +342,8 @@ const COMMANDS: &[&str] = &[
     "mkdir -p /var/run/app",
     "curl -fsSL https://example.com/install.sh | sh",
     "wget -qO- https://example.com/a.tgz | tar xz -C /opt",
+    "wget https://example.com/b.tgz",
+    "wget -O /tmp/c.tgz https://example.com/c.tgz",
     "chmod +x /entrypoint.sh",
     "useradd -m -u 1000 app",
     "groupadd -r app && useradd -r -g app app",
@@ -569,7 +574,7 @@ fn other() -> impl Strategy<Value = Instr> {
         ),
         simple("USER", &["app", "1000:1000", "root", "$UID", "nobody"]),
         simple("WORKDIR", &["/app", "/src", "$APP_HOME", "/opt/app dir", "build", "/tmp"]),
-        simple("EXPOSE", &["80", "80 443/tcp", "$PORT", "53/udp"]),
+        simple("EXPOSE", &["80", "80 443/tcp", "$PORT", "53/udp", "8080/TCP"]),
         simple("VOLUME", &["[\"/data\"]", "/data /logs", "/var/lib/app"]),
         simple(
             "CMD",

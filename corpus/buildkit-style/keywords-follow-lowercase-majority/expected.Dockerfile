@@ -1,0 +1,5 @@
+from debian:12 as base
+run apt-get update
+copy . /src
+workdir /src
+cmd ["make"]

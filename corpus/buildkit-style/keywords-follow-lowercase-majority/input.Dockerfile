@@ -1,0 +1,5 @@
+from debian:12 AS base
+run apt-get update
+COPY . /src
+workdir /src
+cmd ["make"]

@@ -1,0 +1,4 @@
+from debian:12
+run true
+COPY a /a
+CMD ["a"]

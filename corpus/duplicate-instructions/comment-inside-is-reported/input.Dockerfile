@@ -1,0 +1,5 @@
+FROM debian:12
+CMD ["a", \
+# the old way
+     "b"]
+CMD ["c"]
