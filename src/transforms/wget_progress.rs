@@ -1,4 +1,5 @@
-//! `wget-progress`: `wget` in RUN gets `--progress=dot:giga`, so its progress bar does not flood the build log.
+//! `wget-progress`: `wget` in RUN gets `--progress=dot:giga` (BusyBox's `wget`: `-q`), so its progress bar does not
+//! flood the build log.
 
 use crate::fix::{Applicability, Edit, Fix};
 use crate::knowledge::Wget;
@@ -11,7 +12,8 @@ use crate::transforms::{Context, Proposals, Transform, TransformMeta, declare_tr
 declare_transform! {
     /// ## What it does
     /// Adds `--progress=dot:giga` after `wget` in RUN when the command has none of the options that quieten it
-    /// (`-q`, `--quiet`, `-nv`, `--no-verbose`, `--progress`, or a log file with `-o` / `-a`).
+    /// (`-q`, `--quiet`, `-nv`, `--no-verbose`, `--progress`, or a log file with `-o` / `-a`); where the `wget` is
+    /// BusyBox's (Alpine and BusyBox images), which has no `--progress`, adds `-q`.
     ///
     /// ## Why
     /// Without a terminal, wget prints its progress as one dot per kilobyte: a download of a few hundred megabytes
@@ -36,10 +38,13 @@ declare_transform! {
     /// and BusyBox images, rejects it and the build would fail. So the option is added as a safe fix only where the
     /// `wget` is GNU wget: a base image of a family known to ship it (Debian, Ubuntu, RHEL-like), or one where an
     /// earlier command of the image installs the `wget` package (`apk add wget` replaces BusyBox's). On an Alpine or
-    /// BusyBox image without that, nothing is changed and a note says why. When the base image's family is not known,
-    /// an earlier command of the image that runs a package manager tells the kind of distribution (`apt-get`, `yum`,
-    /// `dnf`: GNU wget; `apk`: BusyBox); without one, the fix is unsafe. Commands in `sh -c` strings, Windows shells,
-    /// exec-form and heredoc bodies are left alone.
+    /// BusyBox image without that, the `wget` is BusyBox's and gets `-q` instead, also safe: BusyBox's `-q` hides
+    /// only the progress bar and the `Connecting to` and `saved` lines, while its error messages (`server returned
+    /// error: HTTP/1.1 404`, `can't connect to remote host`) and its exit status stay; should the image hold GNU
+    /// wget after all (installed by a parent image), `-q` is one of its options too and changes only the log. When
+    /// the base image's family is not known, an earlier command of the image that runs a package manager tells the
+    /// kind of distribution (`apt-get`, `yum`, `dnf`: GNU wget; `apk`: BusyBox); without one, the fix is unsafe.
+    /// Commands in `sh -c` strings, Windows shells, exec-form and heredoc bodies are left alone.
     ///
     /// ## Knowledge
     /// `transforms/shell.toml`: `[wget]` (the options, the families and the installers);
@@ -49,7 +54,7 @@ declare_transform! {
     /// - hadolint DL3047
     pub WgetProgress {
         id: "wget-progress",
-        summary: "Keep `wget`'s progress bar out of the build log with `--progress=dot:giga`",
+        summary: "Keep `wget`'s progress bar out of the build log: `--progress=dot:giga`, or `-q` for BusyBox's `wget`",
         applicability: Applicability::Safe,
         default_enabled: true,
         aliases: ["DL3047"],
@@ -108,28 +113,30 @@ impl Transform for WgetProgress {
                 let Some(name_range) = shell_word_range(script, name) else { continue };
                 let range = script.file_range(cmd.range.clone());
                 let message = "`wget` without `--progress` fills the build log with its progress bar";
-                let (applicability, message) = match flavour(cx, instr.index, cmd.range.start) {
-                    Flavour::Gnu => (out.default_applicability(), message.to_string()),
+                let (option, applicability, message) = match flavour(cx, instr.index, cmd.range.start) {
+                    Flavour::Gnu => (&wget.progress, out.default_applicability(), message.to_string()),
                     Flavour::Unknown => (
+                        &wget.progress,
                         out.default_applicability().min(Applicability::Unsafe),
                         format!(
                             "{message}; unsafe: dfix does not know whether this image's `wget` is GNU wget (BusyBox \
                              wget rejects `--progress`)"
                         ),
                     ),
-                    Flavour::Busybox => {
-                        out.propose(
-                            range,
-                            format!(
-                                "{message}; this image's `wget` is BusyBox's, which has no `--progress` (install \
-                                 GNU wget, or use `-q`)"
-                            ),
-                        );
-                        continue;
-                    }
+                    // BusyBox wget has no `--progress`; its `-q` hides the progress bar and the chatter around it,
+                    // and keeps its error messages.
+                    Flavour::Busybox => (
+                        &wget.busybox_quiet,
+                        out.default_applicability(),
+                        format!(
+                            "{message}; this image's `wget` is BusyBox's, which has no `--progress`: `{}` keeps the \
+                             progress bar out and still reports errors",
+                            wget.busybox_quiet
+                        ),
+                    ),
                 };
-                let edit = Edit::insertion(format!(" {}", wget.progress), name_range.end);
-                let fix = Fix::new(format!("Add `{}`", wget.progress), vec![edit], applicability);
+                let edit = Edit::insertion(format!(" {option}"), name_range.end);
+                let fix = Fix::new(format!("Add `{option}`"), vec![edit], applicability);
                 out.propose(range, message).fix = Some(fix);
             }
         }
