@@ -2,7 +2,7 @@
 
 use crate::fix::{Applicability, Edit, Fix};
 use crate::knowledge::{Knowledge, glob_match};
-use crate::syntax::shell::{AndOr, StateKind};
+use crate::syntax::shell::{AndOr, StateKind, Terminator};
 use crate::syntax::words::unquote;
 use std::collections::HashMap;
 
@@ -14,12 +14,13 @@ use crate::transforms::{Context, Proposals, Transform, TransformMeta, declare_tr
 
 declare_transform! {
     /// ## What it does
-    /// Replaces a `cd DIR && ` that starts a RUN with `WORKDIR DIR` before the RUN, and, unless a later
-    /// `WORKDIR` with an absolute path sets the directory again before anything depends on it, a `WORKDIR` after
-    /// the RUN that restores the directory in effect before, so that later instructions run where they ran. A `cd`
-    /// to the directory already in effect is only removed, and a `WORKDIR` right before the RUN that serves only
-    /// it (such as one restored for the RUN before) is retargeted, or removed when it goes back to the new
-    /// directory.
+    /// Replaces a `cd DIR && ` (or `cd DIR; `) that starts a RUN with `WORKDIR DIR` before the RUN, and, unless a
+    /// later `WORKDIR` with an absolute path sets the directory again before anything depends on it, a `WORKDIR`
+    /// after the RUN that restores the directory in effect before, so that later instructions run where they ran.
+    /// A `cd` to the directory already in effect is only removed, and a `WORKDIR` right before the RUN that serves
+    /// only it (such as one restored for the RUN before) is retargeted, or removed when it goes back to the new
+    /// directory. `set` commands that only turn on shell options (`set -eux; cd DIR; ...`, `set -o pipefail &&
+    /// cd DIR && ...`) may come before the `cd`: they stay, and the `cd` goes.
     ///
     /// ## Why
     /// `WORKDIR` says in one place where the commands of the image run; a `cd` hidden in a RUN is easy to miss
@@ -46,12 +47,13 @@ declare_transform! {
     /// Safe when the directory is known to exist when the RUN starts: made earlier in the image by `WORKDIR`,
     /// `COPY`, `ADD` or `mkdir` (in a RUN whose commands are one `&&` chain) and not removed since, or one of the
     /// directories every Linux image has (`always-present`) or every image of its family has
-    /// (`family-directories`, such as `/usr/local/bin` and `/opt`). Otherwise unsafe: `cd` fails on a missing directory,
-    /// which stops the build, while `WORKDIR` creates it. A relative directory resolves against the working
+    /// (`family-directories`, such as `/usr/local/bin` and `/opt`). Otherwise unsafe: `cd` fails on a missing
+    /// directory, which stops the build, while `WORKDIR` creates it. A relative directory resolves against the working
     /// directory in effect, and the fix is only made where that one is known (set by `WORKDIR` in the file, or an
     /// image of `root-workdir`), so that it can be restored. Left alone: `cd -`, `cd` with options or a variable,
     /// `cd` in a subshell or later in the chain, a chain with `||`, a body using `OLDPWD`, mounts with a relative
-    /// target, heredocs, exec form, Windows images.
+    /// target, heredocs, exec form, Windows images; before the `cd`, a `set` with other options (`set -n`,
+    /// `set -- args`) or in the background. With `set -x`, the trace line of the `cd` leaves the build log.
     ///
     /// ## Knowledge
     /// `transforms/shell.toml`: `[workdir]` (`always-present`, `family-directories`, `root-workdir`);
@@ -124,9 +126,36 @@ impl Style {
     }
 }
 
-/// A RUN whose body may start with `cd`.
+/// A RUN whose body may start with `cd`, or with `set` commands and then `cd`.
 fn leading_cd(instr: &Instruction) -> bool {
-    instr.kind == InstructionKind::Run && instr.args.as_str().trim_start().starts_with("cd")
+    let body = instr.args.as_str().trim_start();
+    instr.kind == InstructionKind::Run && (body.starts_with("cd") || body.starts_with("set"))
+}
+
+/// `set` that only turns shell options on or off whose effect does not depend on the working directory and that
+/// change nothing about a `cd` that succeeds: `-e`, `-u`, `-x`, `-v` (alone or grouped, with `-` or `+`) and
+/// `-o`/`+o` with their long names or `pipefail`. (`set -x` traces the `cd`: the trace line leaves the log.)
+fn transparent_set(command: &crate::syntax::shell::Command) -> bool {
+    let words = &command.words;
+    if !command.assignments.is_empty() || words.len() < 2 || !words[0].is("set") {
+        return false;
+    }
+    let mut rest = words[1..].iter();
+    while let Some(word) = rest.next() {
+        let Some(v) = word.value.as_deref().filter(|v| word.raw == *v) else { return false };
+        if v == "-o" || v == "+o" {
+            let long = rest.next().and_then(|w| w.value.as_deref());
+            if !long.is_some_and(|l| ["errexit", "nounset", "xtrace", "verbose", "pipefail"].contains(&l)) {
+                return false;
+            }
+            continue;
+        }
+        let letters = v.strip_prefix('-').or_else(|| v.strip_prefix('+'));
+        if !letters.is_some_and(|l| !l.is_empty() && l.chars().all(|c| "euxv".contains(c))) {
+            return false;
+        }
+    }
+    true
 }
 
 /// What is known before each RUN that may start with `cd`, and before the instruction right above it, found in one
@@ -171,15 +200,46 @@ fn propose(
     if script.error_count() > 0 || script.has_split_words() {
         return None;
     }
-    let statement = script.statements().into_iter().next()?;
-    // `cd DIR && next ...`: only `&&` in the chain (with `||`, a failing `cd` runs other commands).
-    if statement.pipelines.len() < 2 || statement.operators.contains(&AndOr::Or) {
-        return None;
+    let statements = script.statements();
+    let commands = script.command_list();
+    let simple = |range: &std::ops::Range<usize>| commands.iter().find(|c| &c.range == range);
+    // Where the `cd` is: first, or after `set` commands that only turn on options (`set -eux; cd DIR; ...`).
+    let (mut si, mut pi) = (0, 0);
+    loop {
+        let statement = statements.get(si)?;
+        // With `||` in the chain, a failing `cd` or `set` runs other commands.
+        if statement.operators.contains(&AndOr::Or) {
+            return None;
+        }
+        if !simple(statement.pipelines.get(pi)?).is_some_and(transparent_set) {
+            break;
+        }
+        if pi + 1 < statement.pipelines.len() {
+            pi += 1;
+        } else if matches!(statement.terminator, Terminator::Semicolon | Terminator::Newline) {
+            (si, pi) = (si + 1, 0);
+        } else {
+            return None;
+        }
     }
-    let cd = script.command_list().iter().find(|c| c.range == statement.pipelines[0])?;
+    let statement = &statements[si];
+    let cd = simple(&statement.pipelines[pi])?;
     if !cd.assignments.is_empty() || cd.words.len() != 2 || !cd.words[0].is("cd") {
         return None;
     }
+    // What the fix removes from the body: `cd DIR && ` before the next command of its chain, `cd DIR; ` when it
+    // is a statement of its own, ` && cd DIR` when it ends a chain of `set` commands; the rest of the body must
+    // follow.
+    let body_removed = if pi + 1 < statement.pipelines.len() {
+        cd.range.start..statement.pipelines[pi + 1].start
+    } else if !matches!(statement.terminator, Terminator::Semicolon | Terminator::Newline) {
+        return None;
+    } else if pi > 0 {
+        statements.get(si + 1)?;
+        statement.pipelines[pi - 1].end..cd.range.end
+    } else {
+        cd.range.start..statements.get(si + 1)?.range.start
+    };
     let dir = cd.words[1].value.as_deref()?;
     // A plain path, written without quotes, that WORKDIR reads as the shell does.
     let plain = |c: char| c.is_ascii_alphanumeric() || "_./@+:,%=-".contains(c);
@@ -219,10 +279,9 @@ fn propose(
         }
     };
 
-    let next = statement.pipelines[1].start;
-    let cd_start = script.file_range(cd.range.clone()).start;
-    let removed_end = script.text().to_file(next);
-    if has_comment_in(file, &(cd_start..removed_end)) {
+    let (removed_start, removed_end) =
+        (script.text().to_file(body_removed.start), script.text().to_file(body_removed.end));
+    if has_comment_in(file, &(removed_start..removed_end)) {
         return None;
     }
     let unsafe_note = |message: String| match exists {
@@ -240,8 +299,8 @@ fn propose(
     if state.workdir.as_deref() == Some(target.as_str()) {
         let (applicability, message) =
             unsafe_note(format!("`cd {dir}` goes to the working directory the RUN already runs in"));
-        let edits = vec![Edit::deletion(cd_start..removed_end)];
-        return Some((message, Fix::new(format!("Remove `cd {dir} && `"), edits, applicability)));
+        let edits = vec![Edit::deletion(removed_start..removed_end)];
+        return Some((message, Fix::new(format!("Remove `cd {dir}`"), edits, applicability)));
     }
 
     let (le, keyword) = (style.line_ending, style.keyword.as_str());
@@ -255,12 +314,12 @@ fn propose(
                 true => edits.push(Edit::deletion(lines)),
                 false => edits.push(Edit::replacement(target.clone(), range)),
             }
-            edits.push(Edit::deletion(cd_start..removed_end));
+            edits.push(Edit::deletion(removed_start..removed_end));
         }
         // One edit from the inserted line to the first command after `cd DIR && `, keeping the comments, keyword
         // and flags in between.
         None => edits.push(Edit::replacement(
-            format!("{indent}{keyword} {dir}{le}{}", file.text(line_start..cd_start)),
+            format!("{indent}{keyword} {dir}{le}{}", file.text(line_start..removed_start)),
             line_start..removed_end,
         )),
     }

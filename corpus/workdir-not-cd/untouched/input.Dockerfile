@@ -7,7 +7,6 @@ RUN (cd /src && make)
 RUN make && cd /src && make install
 RUN cd /src || exit 1
 RUN cd /src && make || true
-RUN cd /src; make
 RUN cd /src
 RUN cd -P /src && make
 RUN cd "/src" && make
