@@ -9,7 +9,9 @@ declare_transform! {
     /// Rewrites a shell-form `CMD`, `ENTRYPOINT` or `HEALTHCHECK CMD` as a JSON array (exec form) when the command
     /// is plain words: no variables, quotes, backslashes, operators (`;`, `&`, `|`, `<`, `>`, `(`, `)`), backticks,
     /// globs (`*`, `?`, `[`, `]`), braces, `~`, `#`, `!`, no line continuation, no leading `NAME=value`
-    /// assignment, and no shell builtin or keyword as the command (`exec`, `cd`, `if`, ...).
+    /// assignment, and no shell builtin or keyword as the command (`exec`, `cd`, `if`, ...). An array written with
+    /// single quotes (`CMD ['app', '--port', '80']`), which is not JSON and so runs in shell form, becomes the JSON
+    /// array it was meant to be.
     ///
     /// ## Why
     /// The shell form runs `/bin/sh -c "<command>"`. The shell, not the command, is then PID 1 of the container:
@@ -35,7 +37,10 @@ declare_transform! {
     /// on it would become its arguments, and `docker run IMAGE ARGS` then passes `ARGS` to it. A `CMD` under an
     /// `ENTRYPOINT` reaches it as its words instead of `/bin/sh -c` and the command. Nothing is rewritten where a
     /// `SHELL` instruction is in effect (the shell form then runs another shell, whose options would be lost) or
-    /// in Windows images.
+    /// in Windows images. An array in single quotes runs today as `/bin/sh -c "['app', '--port', '80']"`: the
+    /// shell looks for a program named `[app,` and the container fails to start; in exec form the program runs,
+    /// which is what the brackets meant but a change all the same (as PID 1, and an ENTRYPOINT then receives the
+    /// CMD as its arguments).
     ///
     /// ## References
     /// - hadolint DL3025
@@ -84,8 +89,29 @@ impl Transform for ExecForm {
             if file.shell_instruction(instr.index).is_some() || !run_context::posix_shell(file, instr.index) {
                 continue;
             }
-            let Some(words) = plain_words(file.text(command.clone())) else { continue };
             let keyword = instr.kind.as_str().to_ascii_uppercase();
+            let what = if instr.kind == InstructionKind::Healthcheck { "HEALTHCHECK CMD" } else { &keyword };
+            let text = file.text(command.clone());
+            if text.trim_start().starts_with('[') {
+                // An array written with single quotes is not JSON: Docker runs it in shell form.
+                if let Some(items) = quoted_array(text) {
+                    let array = json_array(&items);
+                    out.fix(
+                        instr.range.clone(),
+                        format!(
+                            "`{written}` is not a JSON array (JSON strings take double quotes), so Docker runs it in \
+                             shell form, as `/bin/sh -c \"{written}\"`, where the shell looks for a program named like \
+                             the bracketed words and fails; unsafe: in exec form the command runs, as the brackets \
+                             meant, and becomes PID 1",
+                            written = text.trim(),
+                        ),
+                        format!("Write `{what}` as the JSON array it was meant to be"),
+                        vec![Edit::replacement(array, command)],
+                    );
+                }
+                continue;
+            }
+            let Some(words) = plain_words(text) else { continue };
             if instr.kind == InstructionKind::Entrypoint
                 && let Some(cmd) = cmd_that_would_become_arguments(file, instr)
             {
@@ -100,7 +126,6 @@ impl Transform for ExecForm {
                 continue;
             }
             let array = json_array(&words);
-            let what = if instr.kind == InstructionKind::Healthcheck { "HEALTHCHECK CMD" } else { &keyword };
             let extra = match instr.kind {
                 InstructionKind::Entrypoint => {
                     "; in exec form it also receives the arguments of `docker run`, which the shell form ignored"
@@ -136,10 +161,7 @@ fn shell_command(file: &Dockerfile, instr: &Instruction) -> Option<std::ops::Ran
     }
     let span = instr.args.file_span()?;
     match instr.kind {
-        InstructionKind::Cmd | InstructionKind::Entrypoint => {
-            // Arguments that look like a JSON array but are not one are left to the author.
-            (!file.text(span.clone()).trim_start().starts_with('[')).then_some(span)
-        }
+        InstructionKind::Cmd | InstructionKind::Entrypoint => Some(span),
         InstructionKind::Healthcheck => {
             let text = file.text(span.clone());
             let head = text.get(..3)?;
@@ -148,7 +170,7 @@ fn shell_command(file: &Dockerfile, instr: &Instruction) -> Option<std::ops::Ran
             }
             let rest = &text[3..];
             let trimmed = rest.trim_start_matches([' ', '\t']);
-            if trimmed.len() == rest.len() || trimmed.is_empty() || trimmed.starts_with('[') {
+            if trimmed.len() == rest.len() || trimmed.is_empty() {
                 return None;
             }
             Some(span.end - trimmed.len()..span.end)
@@ -172,10 +194,52 @@ fn plain_words(text: &str) -> Option<Vec<&str>> {
     Some(words)
 }
 
+/// The items of an array written with single quotes, as in Python (`['app', '--port', '80']`), which is not
+/// JSON: items in single quotes without `'` or `\\` inside, or JSON strings in double quotes, at least one in single
+/// quotes, separated by commas. `None` for anything else (a variable, a trailing comma, an unquoted item), which is
+/// left to the author.
+fn quoted_array(text: &str) -> Option<Vec<String>> {
+    let inner = text.trim().strip_prefix('[')?.strip_suffix(']')?;
+    let mut items = Vec::new();
+    let mut single = false;
+    let mut rest = inner.trim_start_matches([' ', '\t']);
+    if rest.is_empty() {
+        return None;
+    }
+    loop {
+        let (item, after) = if let Some(body) = rest.strip_prefix('\'') {
+            let end = body.find('\'')?;
+            let item = &body[..end];
+            if item.contains('\\') || item.chars().any(char::is_control) {
+                return None;
+            }
+            single = true;
+            (item.to_string(), &body[end + 1..])
+        } else if rest.starts_with('"') {
+            let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<String>();
+            let item = stream.next()?.ok()?;
+            let used = stream.byte_offset();
+            (item, &rest[used..])
+        } else {
+            return None;
+        };
+        items.push(item);
+        let after = after.trim_start_matches([' ', '\t']);
+        if after.is_empty() {
+            break;
+        }
+        rest = after.strip_prefix(',')?.trim_start_matches([' ', '\t']);
+        if rest.is_empty() {
+            return None;
+        }
+    }
+    single.then_some(items)
+}
+
 /// `["a", "b"]`, each word escaped as JSON requires.
-fn json_array(words: &[&str]) -> String {
+fn json_array(words: &[impl AsRef<str>]) -> String {
     let items: Vec<String> =
-        words.iter().map(|w| serde_json::to_string(w).expect("a string always serializes")).collect();
+        words.iter().map(|w| serde_json::to_string(w.as_ref()).expect("a string always serializes")).collect();
     format!("[{}]", items.join(", "))
 }
 
@@ -217,6 +281,28 @@ mod tests {
             "app\u{1}",
         ] {
             assert_eq!(plain_words(no), None, "{no:?}");
+        }
+    }
+
+    #[test]
+    fn single_quoted_arrays() {
+        let some = |t: &str, v: &[&str]| assert_eq!(quoted_array(t), Some(v.iter().map(|s| s.to_string()).collect()));
+        some("['/bin/glide']", &["/bin/glide"]);
+        some(" [ 'app' ,\t'--port', \"80\" ] ", &["app", "--port", "80"]);
+        some("['say \"hi\"', '']", &["say \"hi\"", ""]);
+        for no in [
+            "[\"a\", \"b\"]",
+            "['a',]",
+            "['a' 'b']",
+            "[a]",
+            "[${X}]",
+            "['a\\b']",
+            "['a', \"b]",
+            "[]",
+            "['a'] x",
+            "['it's']",
+        ] {
+            assert_eq!(quoted_array(no), None, "{no:?}");
         }
     }
 
