@@ -238,6 +238,8 @@ pub struct Workdir {
 pub struct Wget {
     /// The option `wget-progress` adds.
     pub progress: String,
+    /// The option `wget-progress` adds where the `wget` is BusyBox's, which has no `--progress`.
+    pub busybox_quiet: String,
     /// Options after which wget shows no progress bar in the build log.
     pub quiet: Vec<String>,
     /// Short options that take a value.
@@ -565,6 +567,10 @@ pub struct Images {
     /// Registries (with a path prefix, possibly) that mirror Docker Hub.
     #[serde(default)]
     pub hub_mirrors: Vec<String>,
+    /// Docker Hub namespaces that publish the official images for one architecture (`amd64/python` is `python`
+    /// built for amd64): their images have the facts of the official image.
+    #[serde(default)]
+    pub hub_architectures: Vec<String>,
     /// In order: for each property, the last matching rule that sets it wins.
     #[serde(default)]
     rules: Vec<ImageRule>,
@@ -744,19 +750,20 @@ impl Images {
     /// The facts about an image reference: the repository as written, without a Docker Hub mirror's registry and
     /// `library/`; the tag, `latest` when there is neither a tag nor a digest.
     pub fn facts(&self, image: &ImageRef) -> ImageFacts<'_> {
-        let mut repository = match &image.registry {
-            Some(registry) => format!("{registry}/{}", image.repository),
-            None => image.repository.clone(),
+        let repository = match self.hub_repository(image) {
+            // The official images built for one architecture have the facts of the official image.
+            Some(hub) => match hub.split_once('/') {
+                Some((namespace, name))
+                    if !name.contains('/') && self.hub_architectures.iter().any(|a| a == namespace) =>
+                {
+                    name.to_string()
+                }
+                _ => hub,
+            },
+            None => format!("{}/{}", image.registry.as_deref().unwrap_or_default(), image.repository),
         };
-        for mirror in &self.hub_mirrors {
-            if let Some(rest) = repository.strip_prefix(mirror.as_str()).and_then(|r| r.strip_prefix('/')) {
-                repository = rest.to_string();
-                break;
-            }
-        }
-        let repository = repository.strip_prefix("library/").unwrap_or(&repository);
         let tag = image.tag.as_deref().unwrap_or(if image.digest.is_some() { "" } else { "latest" });
-        self.lookup(repository, tag)
+        self.lookup(&repository, tag)
     }
 
     /// The repository of an image on Docker Hub (or a mirror of it), as official images are written (`python`),
@@ -965,6 +972,13 @@ mod tests {
         assert_eq!(facts("public.ecr.aws/docker/library/centos:7"), Some("rhel-like"));
         assert_eq!(facts("debian@sha256:0123"), Some("debian"));
         assert_eq!(facts("registry.example.com/python:3"), None);
+        // The official images built for one architecture.
+        assert_eq!(facts("arm64v8/buildpack-deps:bookworm"), Some("debian"));
+        assert_eq!(facts("docker.io/amd64/python:3.12-alpine"), Some("alpine"));
+        assert_eq!(facts("registry.example.com/amd64/python:3"), None);
+        assert_eq!(facts("amd64/corp/python:3"), None);
+        assert_eq!(facts("adoptopenjdk:11-jdk-hotspot"), Some("ubuntu"));
+        assert_eq!(facts("adoptopenjdk:11-jdk-hotspot-windowsservercore-1809"), Some("windows"));
     }
 
     #[test]
