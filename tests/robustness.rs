@@ -2,7 +2,8 @@
 //! what it did not do and why. Each test runs the real binary in its own temporary directory.
 //!
 //! - Bad input, in file mode and in stdin mode: empty, only comments, binary, invalid UTF-8, NUL bytes, a byte order
-//!   mark, unknown instructions, an unterminated heredoc, very long lines, a 10,000-line continuation, a 10 MB file.
+//!   mark, unknown instructions, an unterminated heredoc, very long lines, a 10,000-line continuation, a 10 MB file,
+//!   12,000 RUNs merged into one chain.
 //! - The file system: symbolic links (written through when named, skipped when met in a search), read-only files, a
 //!   directory named Dockerfile, a file that changes between read and write (through the writer's test hook,
 //!   `DFIX_TEST_BEFORE_REPLACE`, compiled into debug builds only).
@@ -214,6 +215,30 @@ fn a_10_mb_dockerfile_is_fixed_with_bounded_memory() {
         eprintln!("10 MB file: peak RSS {} MiB", peak / 1024 / 1024);
         assert!(peak < 250 * input.len() as u64, "peak RSS {} MiB for a {} MiB file", peak >> 20, input.len() >> 20);
     }
+}
+
+/// 12,000 RUNs that `merge-runs` joins into one `&&` chain of 12,000 commands: the shell parser nests such a chain
+/// 12,000 levels deep, and walking it must not need a stack frame per level (it once overflowed the stack).
+#[test]
+fn twelve_thousand_runs_merge_into_one_chain() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("Dockerfile");
+    let mut input = String::from("FROM debian:12\n");
+    for i in 0..12_000 {
+        input.push_str(&format!("RUN echo {i}\n"));
+    }
+    fs::write(&path, &input).unwrap();
+    let out = run(dfix(dir.path()).args(["--apply", "--select", "merge-runs", "Dockerfile"]), None);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let fixed = fs::read_to_string(&path).unwrap();
+    assert_eq!(fixed.lines().filter(|l| l.starts_with("RUN ")).count(), 1, "one RUN is left");
+    let body = fixed.strip_prefix("FROM debian:12\nRUN ").expect("the RUN follows the FROM");
+    let commands: Vec<&str> = body.split("&&").map(|c| c.trim().trim_end_matches('\\').trim()).collect();
+    assert_eq!(commands.len(), 12_000);
+    assert!(commands.iter().enumerate().all(|(i, c)| *c == format!("echo {i}")), "every command, in order");
+    // A second run changes nothing.
+    let again = run(dfix(dir.path()).args(["--check", "--select", "merge-runs", "Dockerfile"]), None);
+    assert_eq!(again.code, Some(0), "{}", again.stderr);
 }
 
 fn leftovers(root: &Path) -> Vec<PathBuf> {

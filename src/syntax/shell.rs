@@ -736,30 +736,53 @@ fn visit<'t>(node: Node<'t>, f: &mut impl FnMut(Node<'t>) -> bool) {
     }
 }
 
-/// Flatten an and-or list (`list` nodes are left-associative) into its pipelines and operators.
+/// Flatten an and-or list (`list` nodes are left-associative) into its pipelines and operators. Iterative: a chain
+/// of thousands of `&&` nests as deep, which a recursion would need as many stack frames for.
 fn and_or(node: Node, pipelines: &mut Vec<Range<usize>>, operators: &mut Vec<AndOr>) {
-    match kind(node) {
-        "list" => {
-            let mut c = node.walk();
-            for child in node.children(&mut c) {
-                match kind(child) {
-                    "&&" => operators.push(AndOr::And),
-                    "||" => operators.push(AndOr::Or),
-                    _ if child.is_named() => and_or(child, pipelines, operators),
-                    _ => {}
+    enum Work<'t> {
+        Node(Node<'t>),
+        Operator(AndOr),
+        /// Extend the last pipeline to this byte.
+        ExtendLast(usize),
+    }
+    let mut stack = vec![Work::Node(node)];
+    while let Some(work) = stack.pop() {
+        let node = match work {
+            Work::Node(node) => node,
+            Work::Operator(op) => {
+                operators.push(op);
+                continue;
+            }
+            Work::ExtendLast(end) => {
+                if let Some(last) = pipelines.last_mut() {
+                    last.end = end;
+                }
+                continue;
+            }
+        };
+        match kind(node) {
+            "list" => {
+                let mut c = node.walk();
+                let children: Vec<Node> = node.children(&mut c).collect();
+                // Pushed in reverse, so that they are taken in order.
+                for child in children.into_iter().rev() {
+                    match kind(child) {
+                        "&&" => stack.push(Work::Operator(AndOr::And)),
+                        "||" => stack.push(Work::Operator(AndOr::Or)),
+                        _ if child.is_named() => stack.push(Work::Node(child)),
+                        _ => {}
+                    }
                 }
             }
-        }
-        // tree-sitter-bash hangs a redirection of the last pipeline (`a && b 2>&1`) on the whole list; the shell
-        // gives it to the last pipeline.
-        "redirected_statement" if node.child_by_field_name("body").is_some_and(|b| kind(b) == "list") => {
-            let body = node.child_by_field_name("body").expect("checked");
-            and_or(body, pipelines, operators);
-            if let Some(last) = pipelines.last_mut() {
-                last.end = node.end_byte();
+            // tree-sitter-bash hangs a redirection of the last pipeline (`a && b 2>&1`) on the whole list; the
+            // shell gives it to the last pipeline.
+            "redirected_statement" if node.child_by_field_name("body").is_some_and(|b| kind(b) == "list") => {
+                let body = node.child_by_field_name("body").expect("checked");
+                stack.push(Work::ExtendLast(node.end_byte()));
+                stack.push(Work::Node(body));
             }
+            _ => pipelines.push(node.byte_range()),
         }
-        _ => pipelines.push(node.byte_range()),
     }
 }
 
