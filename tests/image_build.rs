@@ -16,7 +16,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use common::docker::{Docker, builder_required, stderr, stdout};
+use common::docker::{Docker, stderr, stdout};
 use dfix::config::Config;
 use dfix::engine::{self, Options};
 use dfix::fix::Applicability;
@@ -78,18 +78,7 @@ fn fix(input: &str, config: &str) -> String {
 
 #[test]
 fn fixed_debian_images_build_and_run_as_uid_10001() {
-    let docker = match Docker::locate(false) {
-        Ok(d) => d,
-        Err(why) => {
-            let why = format!(
-                "no image builder: {why}.\n!! Run `tests/support/builder.sh start` as root to set one up \
-                 (Debian's docker.io on a private socket and a debootstrap base image)"
-            );
-            assert!(!builder_required(), "{why} (required because DFIX_REQUIRE_BUILDER is set)");
-            common::skip(&why);
-            return;
-        }
-    };
+    let Some(docker) = common::docker::engine_or_skip(false) else { return };
     let fixtures = fixtures();
     assert!(fixtures.len() >= 3, "expected several build-* fixtures, found {}", fixtures.len());
     let mut failures = Vec::new();

@@ -20,7 +20,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::docker::{Docker, builder_required, text};
+use common::docker::{Docker, text};
 use dfix::config::Config;
 use dfix::engine::{self, Options};
 use dfix::fix::Applicability;
@@ -97,18 +97,7 @@ struct Case {
 
 #[test]
 fn secrets_leave_the_image_once_fixed() {
-    let docker = match Docker::locate(true) {
-        Ok(d) => d,
-        Err(why) => {
-            let why = format!(
-                "no image builder: {why}.\n!! Run `tests/support/builder.sh start` as root to set one up \
-                 (Debian's docker.io on a private socket and a debootstrap base image)"
-            );
-            assert!(!builder_required(), "{why} (required because DFIX_REQUIRE_BUILDER is set)");
-            common::skip(&why);
-            return;
-        }
-    };
+    let Some(docker) = common::docker::engine_or_skip(true) else { return };
     let cases = [
         Case {
             name: "build-arg-token",

@@ -22,7 +22,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use common::docker::{BASE_IMAGE, Docker, builder_required, stderr, stdout};
+use common::docker::{BASE_IMAGE, Docker, stderr, stdout};
 use dfix::config::Config;
 use dfix::engine::{self, Options};
 use dfix::fix::Applicability;
@@ -134,18 +134,7 @@ fn fix(input: &str, config: &str) -> (String, Vec<String>) {
 
 #[test]
 fn slim_bases_build_run_the_same_and_are_smaller_and_refusals_are_needed() {
-    let docker = match Docker::locate(false) {
-        Ok(d) => d,
-        Err(why) => {
-            let why = format!(
-                "no image builder: {why}.\n!! Run `tests/support/builder.sh start` as root to set one up \
-                 (Debian's docker.io on a private socket and a debootstrap base image)"
-            );
-            assert!(!builder_required(), "{why} (required because DFIX_REQUIRE_BUILDER is set)");
-            common::skip(&why);
-            return;
-        }
-    };
+    let Some(docker) = common::docker::engine_or_skip(false) else { return };
     let repository = format!("dfix-slim-test-{}", std::process::id());
     let (full, slim) = (format!("{repository}:3.12"), format!("{repository}:3.12-slim"));
     let mut images = Images { docker: &docker, tags: Vec::new(), bases: Vec::new() };

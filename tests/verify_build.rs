@@ -23,27 +23,12 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::docker::{Docker, builder_required, stdout};
+use common::docker::{Docker, stdout};
 use serde_json::Value;
 
 /// Debian's docker client when installed (its `docker build` has both builders without buildx), else `docker`.
 fn client() -> &'static str {
     if Path::new("/usr/bin/docker").exists() { "/usr/bin/docker" } else { "docker" }
-}
-
-fn engine(buildkit: bool) -> Option<Docker> {
-    match Docker::locate(buildkit) {
-        Ok(d) => Some(d),
-        Err(why) => {
-            let why = format!(
-                "no image builder: {why}.\n!! Run `tests/support/builder.sh start` as root to set one up \
-                 (Debian's docker.io on a private socket and a debootstrap base image)"
-            );
-            assert!(!builder_required(), "{why} (required because DFIX_REQUIRE_BUILDER is set)");
-            common::skip(&why);
-            None
-        }
-    }
 }
 
 fn dfix(docker: &Docker, buildkit: bool, dir: &Path) -> Command {
@@ -125,7 +110,7 @@ fn leftover_images(docker: &Docker, prefix: &str) -> Vec<String> {
 
 #[test]
 fn verify_keeps_the_fixes_that_build_with_the_classic_builder_and_with_buildkit() {
-    let Some(docker) = engine(false) else { return };
+    let Some(docker) = common::docker::engine_or_skip(false) else { return };
     let fixtures = common::manifest_dir().join("tests/verify");
     let lists = apt_lists_size(&docker);
     common::say(&format!("apt's package lists on the base image: {lists} bytes"));
@@ -268,7 +253,7 @@ fn verify_keeps_the_fixes_that_build_with_the_classic_builder_and_with_buildkit(
 
 #[test]
 fn ctrl_c_stops_the_builds_and_removes_the_temporary_images() {
-    let Some(docker) = engine(true) else { return };
+    let Some(docker) = common::docker::engine_or_skip(true) else { return };
     let dir = tempfile::tempdir().unwrap();
     // A build that takes long enough to be interrupted; the MAINTAINER makes it a file dfix changes.
     std::fs::write(
@@ -320,7 +305,7 @@ fn without_a_working_builder_verify_says_so() {
 
 #[test]
 fn context_build_args_and_target_reach_the_builder() {
-    let Some(docker) = engine(true) else { return };
+    let Some(docker) = common::docker::engine_or_skip(true) else { return };
     let root = tempfile::tempdir().unwrap();
     std::fs::create_dir(root.path().join("docker")).unwrap();
     std::fs::write(root.path().join("greeting.txt"), "from the context\n").unwrap();
@@ -348,7 +333,7 @@ fn context_build_args_and_target_reach_the_builder() {
 
 #[test]
 fn a_build_past_the_timeout_is_stopped_and_counted_as_failed() {
-    let Some(docker) = engine(true) else { return };
+    let Some(docker) = common::docker::engine_or_skip(true) else { return };
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("Dockerfile"), "FROM debian:bookworm\nMAINTAINER x\nRUN sleep 60\n").unwrap();
     let start = Instant::now();

@@ -56,6 +56,23 @@ impl Docker {
     }
 }
 
+/// The engine, or `None` after a loud notice that the test is skipped; a missing engine fails the test instead
+/// when `DFIX_REQUIRE_BUILDER` is set.
+pub fn engine_or_skip(buildkit: bool) -> Option<Docker> {
+    match Docker::locate(buildkit) {
+        Ok(d) => Some(d),
+        Err(why) => {
+            let why = format!(
+                "no image builder: {why}.\n!! Run `tests/support/builder.sh start` as root to set one up \
+                 (Debian's docker.io on a private socket and a debootstrap base image)"
+            );
+            assert!(!builder_required(), "{why} (required because DFIX_REQUIRE_BUILDER is set)");
+            super::skip(&why);
+            None
+        }
+    }
+}
+
 /// Whether a missing engine must fail the test (`DFIX_REQUIRE_BUILDER`).
 pub fn builder_required() -> bool {
     std::env::var("DFIX_REQUIRE_BUILDER").is_ok_and(|v| !v.is_empty() && v != "0" && !v.eq_ignore_ascii_case("false"))
