@@ -23,6 +23,8 @@ pub const MAX_PASSES: usize = 50;
 pub struct Options<'a> {
     /// The transforms to run, in registry order.
     pub transforms: Vec<&'static dyn Transform>,
+    /// Checks of transforms with several BuildKit checks that are left out: findings for them are dropped.
+    pub off_checks: &'a [&'static str],
     /// The weakest applicability applied: `Safe` by default, `Unsafe` with `--unsafe-fixes`.
     pub required: Applicability,
     pub max_passes: usize,
@@ -44,6 +46,7 @@ impl<'a> Options<'a> {
     pub fn new(transforms: Vec<&'static dyn Transform>, config: &'a Config, knowledge: &'a Knowledge) -> Self {
         Options {
             transforms,
+            off_checks: &[],
             required: Applicability::Safe,
             max_passes: MAX_PASSES,
             config,
@@ -60,6 +63,8 @@ impl<'a> Options<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Applied {
     pub transform: &'static str,
+    /// The BuildKit check the finding is for, for a transform with several (see [`Proposal::check`]).
+    pub check: Option<&'static str>,
     pub message: String,
     pub title: String,
     /// 1-based line in the file as it was when the fix was applied.
@@ -208,6 +213,7 @@ fn fix_to_fixed_point(source: &str, options: &Options<'_>) -> Result<Outcome, Ve
                         let fix = p.fix.clone().expect("chosen fixes exist");
                         applied.push(Applied {
                             transform: p.transform,
+                            check: p.check,
                             message: p.message.clone(),
                             title: fix.title().to_string(),
                             line: file.line_col(p.range.start).0,
@@ -281,14 +287,14 @@ fn propose(
         let default = options.config.applicability(meta.id).unwrap_or(meta.applicability);
         let mut out = Proposals::new(meta.id, default);
         t.run(&cx, &mut out);
-        all.extend(out.into_vec());
+        all.extend(out.into_vec().into_iter().filter(|p| p.check.is_none_or(|c| !options.off_checks.contains(&c))));
     }
     if suppressions.is_empty() {
         return all;
     }
     all.retain(|p| {
         let mut suppressed = false;
-        for (s, i) in suppressions.covering(p.transform, p.range.start) {
+        for (s, i) in suppressions.covering(p.transform, p.check, p.range.start) {
             suppressed = true;
             if let Some(flag) = used.get_mut(s).and_then(|u| u.get_mut(i)) {
                 *flag = true;

@@ -150,6 +150,9 @@ impl Fix {
 pub struct Proposal {
     /// The id of the transform that made it.
     pub transform: &'static str,
+    /// For a transform that fixes several BuildKit checks, the check this finding is for (one of its aliases): a
+    /// suppression naming another of its checks leaves it alone.
+    pub check: Option<&'static str>,
     pub message: String,
     pub range: Range<usize>,
     pub fix: Option<Fix>,

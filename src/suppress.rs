@@ -62,6 +62,9 @@ pub struct Id {
     /// Where it is written in the file.
     pub range: Range<usize>,
     pub target: Target,
+    /// When the id is one of several BuildKit checks of one transform (`FromAsCasing` of `buildkit-style`): that
+    /// check, and only its findings are covered.
+    pub check: Option<&'static str>,
 }
 
 /// One suppression comment (or the `check` directive).
@@ -75,10 +78,13 @@ pub struct Suppression {
 }
 
 impl Suppression {
-    /// Whether id `i` of this suppression covers findings of transform `id`.
-    fn names(&self, i: usize, id: &str) -> bool {
+    /// Whether id `i` of this suppression covers findings of transform `id` (for the BuildKit check `check`, when
+    /// the finding is for one).
+    fn names(&self, i: usize, id: &str, check: Option<&str>) -> bool {
         match self.ids[i].target {
-            Target::Transform(t) => t == id,
+            Target::Transform(t) => {
+                t == id && (self.ids[i].check.is_none() || check.is_none() || self.ids[i].check == check)
+            }
             Target::All if self.dialect == Dialect::BuildKit => lookup(id).is_some_and(has_buildkit_check),
             Target::All => true,
             Target::Unknown => false,
@@ -160,9 +166,14 @@ impl Suppressions {
         &self.items
     }
 
-    /// The suppression ids, as `(suppression, id)` index pairs, that cover a finding of `transform` starting at
-    /// `offset`.
-    pub fn covering<'s>(&'s self, transform: &'s str, offset: usize) -> impl Iterator<Item = (usize, usize)> + 's {
+    /// The suppression ids, as `(suppression, id)` index pairs, that cover a finding of `transform` (for the
+    /// BuildKit check `check`, if it says) starting at `offset`.
+    pub fn covering<'s>(
+        &'s self,
+        transform: &'s str,
+        check: Option<&'s str>,
+        offset: usize,
+    ) -> impl Iterator<Item = (usize, usize)> + 's {
         self.items.iter().enumerate().flat_map(move |(s, item)| {
             let in_scope = match item.scope {
                 Scope::Global => true,
@@ -172,7 +183,7 @@ impl Suppressions {
                 Scope::Nowhere => false,
             };
             let ids = if in_scope { 0..item.ids.len() } else { 0..0 };
-            ids.filter(move |&i| item.names(i, transform)).map(move |i| (s, i))
+            ids.filter(move |&i| item.names(i, transform, check)).map(move |i| (s, i))
         })
     }
 
@@ -181,9 +192,10 @@ impl Suppressions {
         self.items.iter().any(|s| s.scope == Scope::Instruction(index))
     }
 
-    /// Whether findings of `transform` starting at `offset` are suppressed.
+    /// Whether findings of `transform` starting at `offset` are suppressed (any of them, for a transform with
+    /// several BuildKit checks).
     pub fn suppresses(&self, transform: &str, offset: usize) -> bool {
-        self.covering(transform, offset).next().is_some()
+        self.covering(transform, None, offset).next().is_some()
     }
 
     /// Notes for the ids of `dfix` comments that name no transform.
@@ -255,7 +267,7 @@ pub fn has_buildkit_check(t: &'static dyn Transform) -> bool {
     t.meta().aliases.iter().any(|a| !is_hadolint_code(a))
 }
 
-fn is_hadolint_code(alias: &str) -> bool {
+pub(crate) fn is_hadolint_code(alias: &str) -> bool {
     let upper = alias.to_ascii_uppercase();
     let digits = upper.strip_prefix("DL").or_else(|| upper.strip_prefix("SC"));
     digits.is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
@@ -324,7 +336,9 @@ fn parse_ids(list: &str, start: usize, resolve: impl Fn(&str) -> Target) -> Vec<
         let name = &word[..word_len];
         if !name.is_empty() {
             let at = start + offset + lead;
-            ids.push(Id { written: name.to_string(), range: at..at + name.len(), target: resolve(name) });
+            let target = resolve(name);
+            let check = one_check(target, name);
+            ids.push(Id { written: name.to_string(), range: at..at + name.len(), target, check });
         }
         // Text after the name that is not followed by a comma ends the list.
         if !word[word_len..].trim().is_empty() {
@@ -355,6 +369,13 @@ fn resolve(dialect: Dialect, name: &str) -> Target {
         Some(t) => Target::Transform(t.meta().id),
         None => Target::Unknown,
     }
+}
+
+/// The BuildKit check `name` names when it is one of several of the transform `target` names (its aliases that are
+/// not hadolint codes): each of them covers only the findings for that check.
+fn one_check(target: Target, name: &str) -> Option<&'static str> {
+    let Target::Transform(id) = target else { return None };
+    crate::transforms::separate_checks(lookup(id)?).into_iter().find(|c| c.eq_ignore_ascii_case(name))
 }
 
 /// The ids of `skip=` in a `# check=` directive (`skip=A,B;error=true`), with their ranges in the file.
@@ -486,6 +507,24 @@ mod tests {
         // A check directive further down is a plain comment.
         let file = Dockerfile::parse("FROM a\n# check=skip=all\nMAINTAINER me\n");
         assert!(Suppressions::of(&file).is_empty());
+    }
+
+    #[test]
+    fn one_of_several_checks_covers_only_its_findings() {
+        let file = Dockerfile::parse(
+            "# check=skip=fromascasing,buildkit-style\nFROM a\n# dfix ignore=JSONArgsRecommended\nCMD a\n",
+        );
+        let s = Suppressions::of(&file);
+        let ids = &s.items[0].ids;
+        assert_eq!(ids[0].check, Some("FromAsCasing"));
+        // The transform's own id covers all its checks; an alias of a transform with one check names it whole.
+        assert_eq!(ids[1].check, None);
+        assert_eq!(s.items[1].ids[0].check, None);
+        let s = Suppressions::of(&Dockerfile::parse("# check=skip=FromAsCasing\nFROM a\n"));
+        assert_eq!(s.covering("buildkit-style", Some("FromAsCasing"), 30).count(), 1);
+        assert_eq!(s.covering("buildkit-style", Some("StageNameCasing"), 30).count(), 0);
+        // Asked for the transform as a whole (no check), any of its checks counts.
+        assert!(s.suppresses("buildkit-style", 30));
     }
 
     #[test]

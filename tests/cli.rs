@@ -355,6 +355,59 @@ fn select_and_ignore_take_ids_and_aliases() {
 }
 
 #[test]
+fn checks_of_buildkit_style_are_chosen_one_by_one() {
+    let input = "FROM debian:12 as Build\nEXPOSE 80/TCP\nFROM build\n";
+    let dir = tree(&[
+        ("Dockerfile", input),
+        ("cfg/dfix.toml", "select = [\"buildkit-style\"]\nignore = [\"StageNameCasing\"]\n"),
+    ]);
+    for (args, expected) in [
+        (&["--select", "buildkit-style"][..], "FROM debian:12 AS build\nEXPOSE 80/tcp\nFROM build\n"),
+        (
+            &["--select", "buildkit-style", "--ignore", "FromAsCasing"],
+            "FROM debian:12 as build\nEXPOSE 80/tcp\nFROM build\n",
+        ),
+        (&["--select", "ExposeProtoCasing"], "FROM debian:12 as Build\nEXPOSE 80/tcp\nFROM build\n"),
+        (&["--select", "FromAsCasing,StageNameCasing"], "FROM debian:12 AS build\nEXPOSE 80/TCP\nFROM build\n"),
+        (&["--config", "cfg/dfix.toml"], "FROM debian:12 AS Build\nEXPOSE 80/tcp\nFROM build\n"),
+    ] {
+        dfix(dir.path())
+            .args(["--stdin-filename", "Dockerfile"])
+            .args(args)
+            .write_stdin(input)
+            .assert()
+            .code(0)
+            .stdout(expected);
+    }
+}
+
+#[test]
+fn json_findings_name_their_buildkit_check() {
+    let dir = tree(&[("Dockerfile", "FROM debian:12 as Build\nEXPOSE 80/TCP\nADD a.txt /a\n")]);
+    let args = ["--select", "buildkit-style,copy-not-add", "--format", "json", "Dockerfile"];
+    let report: serde_json::Value = serde_json::from_str(&stdout_of(dfix(dir.path()).args(args))).unwrap();
+    // (transform, check, line), in the report's order: by position, then transform order.
+    let found: Vec<(String, Option<String>, u64)> = report["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let transform = f["transform"].as_str().unwrap().to_string();
+            (transform, f["check"].as_str().map(str::to_string), f["range"]["start"]["line"].as_u64().unwrap())
+        })
+        .collect();
+    let expected = [
+        ("buildkit-style", Some("FromAsCasing"), 1),
+        ("buildkit-style", Some("StageNameCasing"), 1),
+        ("buildkit-style", Some("ExposeProtoCasing"), 2),
+        ("copy-not-add", None, 3),
+    ];
+    let expected: Vec<(String, Option<String>, u64)> =
+        expected.iter().map(|(t, c, l)| (t.to_string(), c.map(str::to_string), *l)).collect();
+    assert_eq!(found, expected);
+}
+
+#[test]
 fn unknown_transform_ids_are_usage_errors_with_a_suggestion() {
     let dir = tree(&[("Dockerfile", FIXABLE)]);
     dfix(dir.path())

@@ -54,22 +54,62 @@ pub fn validate(layer: &Layer<'_>) -> Result<(), UnknownTransform> {
 
 /// The transforms selected by applying `layers` in order over the default set, in registry order.
 pub fn select(layers: &[Layer<'_>]) -> Result<Vec<&'static dyn Transform>, UnknownTransform> {
+    Ok(selection(layers)?.transforms)
+}
+
+/// What runs: the transforms, and the checks of transforms with several BuildKit checks that are left out.
+#[derive(Clone)]
+pub struct Selection {
+    /// In registry order.
+    pub transforms: Vec<&'static dyn Transform>,
+    /// Checks of selected transforms (see [`transforms::separate_checks`]) whose findings are dropped.
+    pub off_checks: Vec<&'static str>,
+}
+
+/// Apply `layers` in order over the default set. A transform with several BuildKit checks is selected check by
+/// check: naming one of its checks selects or ignores that check, naming the transform all of them; it runs when
+/// any of its checks is selected.
+pub fn selection(layers: &[Layer<'_>]) -> Result<Selection, UnknownTransform> {
     let mut on: Vec<bool> = TRANSFORMS.iter().map(|t| t.meta().default_enabled).collect();
+    let mut checks: Vec<Vec<(&'static str, bool)>> = TRANSFORMS
+        .iter()
+        .map(|t| transforms::separate_checks(*t).into_iter().map(|c| (c, t.meta().default_enabled)).collect())
+        .collect();
     for layer in layers {
         if let Some(names) = layer.select {
             on.iter_mut().for_each(|b| *b = false);
-            set(&mut on, names, true)?;
+            checks.iter_mut().flatten().for_each(|(_, b)| *b = false);
+            set(&mut on, &mut checks, names, true)?;
         }
-        set(&mut on, layer.extend_select, true)?;
-        set(&mut on, layer.ignore, false)?;
+        set(&mut on, &mut checks, layer.extend_select, true)?;
+        set(&mut on, &mut checks, layer.ignore, false)?;
     }
-    Ok(TRANSFORMS.iter().zip(on).filter_map(|(t, on)| on.then_some(*t)).collect())
+    let mut selection = Selection { transforms: Vec::new(), off_checks: Vec::new() };
+    for ((t, on), checks) in TRANSFORMS.iter().zip(on).zip(checks) {
+        let on = if checks.is_empty() { on } else { checks.iter().any(|(_, on)| *on) };
+        if on {
+            selection.transforms.push(*t);
+            selection.off_checks.extend(checks.iter().filter(|(_, on)| !on).map(|(c, _)| *c));
+        }
+    }
+    Ok(selection)
 }
 
-fn set(on: &mut [bool], names: &[String], value: bool) -> Result<(), UnknownTransform> {
+fn set(
+    on: &mut [bool],
+    checks: &mut [Vec<(&'static str, bool)>],
+    names: &[String],
+    value: bool,
+) -> Result<(), UnknownTransform> {
     for name in names {
         for index in expand(name)? {
-            on[index] = value;
+            match checks[index].iter_mut().find(|(c, _)| c.eq_ignore_ascii_case(name.trim())) {
+                Some((_, check)) => *check = value,
+                None => {
+                    on[index] = value;
+                    checks[index].iter_mut().for_each(|(_, b)| *b = value);
+                }
+            }
         }
     }
     Ok(())
@@ -164,6 +204,35 @@ mod tests {
         let all = strings(&["all"]);
         let layer = Layer { select: Some(&all), ..Layer::default() };
         assert_eq!(select(&[layer]).unwrap().len(), TRANSFORMS.len());
+    }
+
+    #[test]
+    fn checks_of_one_transform_are_selected_one_by_one() {
+        let one = strings(&["FromAsCasing"]);
+        let ignore = strings(&["stagenamecasing", "ExposeProtoCasing"]);
+        let whole = strings(&["buildkit-style"]);
+        // Ignoring two of the six: the transform runs, without them.
+        let s = selection(&[Layer { ignore: &ignore, ..Layer::default() }]).unwrap();
+        assert!(ids(&s.transforms).contains(&"buildkit-style"));
+        assert_eq!(s.off_checks, ["StageNameCasing", "ExposeProtoCasing"]);
+        // Selecting one: only it.
+        let s = selection(&[Layer { select: Some(&one), ..Layer::default() }]).unwrap();
+        assert_eq!(ids(&s.transforms), ["buildkit-style"]);
+        assert_eq!(s.off_checks.len(), 5);
+        assert!(!s.off_checks.contains(&"FromAsCasing"));
+        // Ignoring all six one by one leaves the transform out; naming it brings all six back.
+        let style = transforms::lookup("buildkit-style").unwrap();
+        let six: Vec<String> = transforms::separate_checks(style).iter().map(|c| c.to_string()).collect();
+        assert_eq!(six.len(), 6);
+        let s = selection(&[Layer { ignore: &six, ..Layer::default() }]).unwrap();
+        assert!(!ids(&s.transforms).contains(&"buildkit-style"));
+        let later = Layer { extend_select: &whole, ..Layer::default() };
+        let s = selection(&[Layer { ignore: &six, ..Layer::default() }, later]).unwrap();
+        assert!(ids(&s.transforms).contains(&"buildkit-style") && s.off_checks.is_empty());
+        // A transform with one BuildKit check is selected whole by it.
+        let exec = strings(&["JSONArgsRecommended"]);
+        let s = selection(&[Layer { ignore: &exec, ..Layer::default() }]).unwrap();
+        assert!(!ids(&s.transforms).contains(&"exec-form") && s.off_checks.is_empty());
     }
 
     #[test]

@@ -64,6 +64,8 @@ impl Overrides {
 pub struct Settings {
     /// The transforms to run, in registry order.
     pub transforms: Vec<&'static dyn Transform>,
+    /// Checks of those transforms left out (`--ignore FromAsCasing`): their findings are dropped.
+    pub off_checks: Vec<&'static str>,
     pub required: Applicability,
     /// Transforms must not use the network.
     pub offline: bool,
@@ -128,7 +130,8 @@ impl Settings {
                 SettingsError::Selection { at: config.at(&[key, &index]), key, source }
             })?;
         }
-        let transforms = select::select(&[from_file, overrides.layer()]).expect("names were validated");
+        let select::Selection { transforms, off_checks } =
+            select::selection(&[from_file, overrides.layer()]).expect("names were validated");
         let unsafe_fixes = overrides.unsafe_fixes.or(config.unsafe_fixes).unwrap_or(false);
         let required = if unsafe_fixes { Applicability::Unsafe } else { Applicability::Safe };
         let knowledge = if config.knowledge.is_empty() {
@@ -154,6 +157,7 @@ impl Settings {
         let warn_unused_ignores = overrides.warn_unused_ignores || config.warn_unused_ignores.unwrap_or(false);
         Ok(Self {
             transforms,
+            off_checks,
             required,
             offline: overrides.offline,
             update_digests,
@@ -180,6 +184,7 @@ impl Settings {
     ) -> engine::Options<'a> {
         engine::Options {
             transforms: self.transforms.clone(),
+            off_checks: &self.off_checks,
             required: self.required,
             max_passes: engine::MAX_PASSES,
             config: &self.config,

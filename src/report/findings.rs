@@ -102,6 +102,10 @@ pub struct FixReport {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     pub transform: &'static str,
+    /// The BuildKit check the finding is for, when its transform fixes several (`buildkit-style`): the id that
+    /// `--ignore` and `# check=skip=` take to leave this kind of finding alone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub check: Option<&'static str>,
     pub aliases: &'static [&'static str],
     pub message: String,
     pub status: Status,
@@ -400,6 +404,7 @@ pub fn file_findings(path: &Path, file_text: &str, body: &str, outcome: &Outcome
         };
         let finding = Finding {
             transform: a.transform,
+            check: a.check,
             aliases: aliases(a.transform),
             message: a.message.clone(),
             status: Status::Fixed,
@@ -426,6 +431,7 @@ pub fn file_findings(path: &Path, file_text: &str, body: &str, outcome: &Outcome
         });
         let finding = Finding {
             transform: p.transform,
+            check: p.check,
             aliases: aliases(p.transform),
             message: p.message.clone(),
             status,
@@ -441,6 +447,7 @@ pub fn file_findings(path: &Path, file_text: &str, body: &str, outcome: &Outcome
     for (j, (n, range)) in outcome.suppression_notes.iter().zip(&composed.suppressions).enumerate() {
         let finding = Finding {
             transform: n.kind.id(),
+            check: None,
             aliases: &[],
             message: n.message.clone(),
             status: Status::Note,

@@ -74,6 +74,9 @@ pub fn render(files: &[FileFindings], succeeded: bool) -> String {
             if let Some(i) = index(f.transform) {
                 result["ruleIndex"] = json!(i);
             }
+            if let Some(check) = f.check {
+                result["properties"]["check"] = json!(check);
+            }
             if let Some(fix) = &f.fix {
                 result["properties"]["applicability"] = json!(fix.applicability.as_str());
                 result["properties"]["fixTitle"] = json!(fix.title);

@@ -176,7 +176,9 @@ fn merge_lone_update(
     }
     let message = "`apt-get update` alone in a RUN: the build cache can keep its lists while the next RUN installs";
     match crate::transforms::edits::join_runs(cx.file, cx.knowledge, instr, next) {
-        Ok(edits) => out.fix(instr.range.clone(), message, "Merge it into the RUN that installs", edits),
+        Ok(edits) => {
+            out.fix(instr.range.clone(), message, "Merge it into the RUN that installs", edits);
+        }
         Err(why) => {
             out.propose(instr.range.clone(), format!("{message}; they cannot be merged: {why}"));
         }

@@ -52,8 +52,9 @@ declare_transform! {
     /// arguments or heredoc bodies. `--platform=$TARGETPLATFORM` is kept when a global `ARG TARGETPLATFORM=...`
     /// gives the variable a value of its own; stage names written with variables are left alone.
     ///
-    /// The six checks are one transform: naming any of their ids in `# check=skip=...`, a suppression comment or
-    /// `--ignore` turns off all six.
+    /// The six checks are one transform, but each check's id names that check alone: in `--select`, `--ignore`,
+    /// `dfix.toml` and `# check=skip=...` and suppression comments (`# check=skip=FromAsCasing` keeps `as` as
+    /// written and still fixes the rest), while `buildkit-style` names all six.
     ///
     /// ## References
     /// - BuildKit checks `ConsistentInstructionCasing`, `FromAsCasing`, `StageNameCasing`, `ExposeProtoCasing`,
@@ -96,7 +97,8 @@ impl Transform for BuildkitStyle {
                     ),
                     format!("Write `{wanted}`"),
                     vec![Edit::replacement(wanted.clone(), instr.keyword.clone())],
-                );
+                )
+                .check = Some("ConsistentInstructionCasing");
             }
             match instr.kind {
                 InstructionKind::Onbuild => onbuild_keyword(instr, lower, out),
@@ -149,7 +151,8 @@ fn onbuild_keyword(instr: &Instruction, lower: bool, out: &mut Proposals) {
             ),
             format!("Write `{wanted}`"),
             vec![Edit::replacement(wanted, range)],
-        );
+        )
+        .check = Some("ConsistentInstructionCasing");
     }
 }
 
@@ -168,7 +171,8 @@ fn from_as_casing(instr: &Instruction, from: &str, out: &mut Proposals) {
             format!("`{}` does not match the casing of `{from}`", as_word.raw),
             format!("Write `{wanted}`"),
             vec![Edit::replacement(wanted, range)],
-        );
+        )
+        .check = Some("FromAsCasing");
     }
 }
 
@@ -191,7 +195,8 @@ fn redundant_platform(file: &Dockerfile, instr: &Instruction, out: &mut Proposal
         "`--platform=$TARGETPLATFORM` is redundant: FROM builds for the target platform by default",
         "Remove the `--platform` flag",
         vec![Edit::deletion(range)],
-    );
+    )
+    .check = Some("RedundantTargetPlatform");
 }
 
 /// `EXPOSE 80/TCP`: the protocol in lowercase.
@@ -212,7 +217,8 @@ fn expose_proto_casing(instr: &Instruction, out: &mut Proposals) {
             format!("the protocol `{proto}` is written in uppercase"),
             format!("Write `{}`", proto.to_ascii_lowercase()),
             vec![Edit::replacement(proto.to_ascii_lowercase(), range)],
-        );
+        )
+        .check = Some("ExposeProtoCasing");
     }
 }
 
@@ -234,7 +240,8 @@ fn empty_continuations(file: &Dockerfile, instr: &Instruction, out: &mut Proposa
                 "an empty line inside a continuation is deprecated",
                 "Remove the empty line",
                 vec![Edit::deletion(at..next)],
-            );
+            )
+            .check = Some("NoEmptyContinuation");
         }
         at = next;
     }
@@ -275,7 +282,8 @@ fn stage_name_casing(file: &Dockerfile, out: &mut Proposals) {
             format!("the stage name `{written}` is not lowercase"),
             format!("Rename the stage `{name}`"),
             edits,
-        );
+        )
+        .check = Some("StageNameCasing");
     }
 }
 

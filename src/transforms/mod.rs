@@ -209,6 +209,15 @@ pub static TRANSFORMS: &[&dyn Transform] = &[
     &add_checksum::AddChecksum,
 ];
 
+/// The BuildKit checks of a transform that fixes several of them (its aliases that are not hadolint codes): each
+/// can be selected, ignored and suppressed on its own, and each of its findings says which it is for. Empty for a
+/// transform with one check or none, which is selected and suppressed as a whole.
+pub fn separate_checks(t: &dyn Transform) -> Vec<&'static str> {
+    let checks: Vec<&'static str> =
+        t.meta().aliases.iter().copied().filter(|a| !crate::suppress::is_hadolint_code(a)).collect();
+    if checks.len() < 2 { Vec::new() } else { checks }
+}
+
 /// Find a transform by id or alias (case-insensitive for aliases such as `DL3059`).
 pub fn lookup(name: &str) -> Option<&'static dyn Transform> {
     TRANSFORMS.iter().copied().find(|t| {
@@ -231,7 +240,7 @@ impl Proposals {
 
     /// Report a finding about `range`, without a fix yet.
     pub fn propose(&mut self, range: Range<usize>, message: impl Into<String>) -> &mut Proposal {
-        self.items.push(Proposal { transform: self.transform, message: message.into(), range, fix: None });
+        self.items.push(Proposal { transform: self.transform, check: None, message: message.into(), range, fix: None });
         self.items.last_mut().expect("just pushed")
     }
 
@@ -242,9 +251,11 @@ impl Proposals {
         message: impl Into<String>,
         title: impl Into<String>,
         edits: Vec<crate::fix::Edit>,
-    ) {
+    ) -> &mut Proposal {
         let fix = Fix::new(title, edits, self.default);
-        self.propose(range, message).fix = Some(fix);
+        let proposal = self.propose(range, message);
+        proposal.fix = Some(fix);
+        proposal
     }
 
     /// The applicability this transform's fixes get by default in this run.
