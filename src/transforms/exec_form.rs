@@ -1,7 +1,8 @@
 //! `exec-form`: shell-form CMD, ENTRYPOINT and HEALTHCHECK CMD without any shell syntax become JSON arrays.
 
 use crate::fix::{Applicability, Edit};
-use crate::syntax::{Dockerfile, Instruction, InstructionKind};
+use crate::syntax::shell::{Command, Placement, Terminator};
+use crate::syntax::{Dockerfile, Instruction, InstructionKind, ShellScript};
 use crate::transforms::{Context, Proposals, Transform, TransformMeta, declare_transform, run_context};
 
 declare_transform! {
@@ -12,6 +13,14 @@ declare_transform! {
     /// assignment, and no shell builtin or keyword as the command (`exec`, `cd`, `if`, ...). An array written with
     /// single quotes (`CMD ['app', '--port', '80']`), which is not JSON and so runs in shell form, becomes the JSON
     /// array it was meant to be.
+    ///
+    /// A `CMD` or `ENTRYPOINT` that needs its shell but is one simple command (variables, quotes, globs,
+    /// redirections; no `;`, `&&`, `||`, `|`, `&`, subshell, group or comment) becomes the same shell call written
+    /// in exec form, with `exec` in front of the command so that the command replaces the shell:
+    /// `CMD gunicorn --bind "0.0.0.0:$PORT" app:app` becomes
+    /// `CMD ["/bin/sh", "-c", "exec gunicorn --bind \"0.0.0.0:$PORT\" app:app"]`. The shell is `/bin/sh -c`, or the
+    /// `SHELL` in effect when it is a POSIX shell whose last argument is `-c` (its options are kept). This is also
+    /// how a plain-words `ENTRYPOINT` with a CMD is written (see below), and a plain-words command under a `SHELL`.
     ///
     /// ## Why
     /// The shell form runs `/bin/sh -c "<command>"`. The shell, not the command, is then PID 1 of the container:
@@ -31,14 +40,19 @@ declare_transform! {
     /// ## Fix safety
     /// Unsafe. The command becomes PID 1 and gets signals directly, which is the point, but a program that
     /// ignores SIGTERM now also ignores `docker stop` until the timeout, and a PID 1 does not reap orphaned
-    /// children unless it is made to. Nothing is expanded by a shell any more (the fix is only offered when there
-    /// is nothing to expand). An `ENTRYPOINT` in exec form receives the CMD and the arguments of `docker run` as
-    /// arguments, which the shell form ignored: it is only rewritten when no CMD in its stage or in a stage built
-    /// on it would become its arguments, and `docker run IMAGE ARGS` then passes `ARGS` to it. A `CMD` under an
-    /// `ENTRYPOINT` reaches it as its words instead of `/bin/sh -c` and the command. Nothing is rewritten where a
-    /// `SHELL` instruction is in effect (the shell form then runs another shell, whose options would be lost) or
-    /// in Windows images. An array in single quotes runs today as `/bin/sh -c "['app', '--port', '80']"`: the
-    /// shell looks for a program named `[app,` and the container fails to start; in exec form the program runs,
+    /// children unless it is made to. In a bare array nothing is expanded by a shell any more (it is only written
+    /// when there is nothing to expand). An `ENTRYPOINT` in exec form receives the CMD and the arguments of `docker run` as
+    /// arguments, which the shell form ignored: it is only written as the bare command when no CMD in its stage or
+    /// in a stage built on it would become its arguments (`docker run IMAGE ARGS` then passes `ARGS` to it), and
+    /// as the shell call otherwise. A `CMD` under an `ENTRYPOINT` reaches it as its words instead of `/bin/sh -c`
+    /// and the command. The shell call is the very array Docker builds from the shell form, with `exec ` added to
+    /// the script: the shell still expands everything and still ignores the arguments it is given (they become
+    /// `$0`, `$1`, ...), and only PID 1 changes (a shell that already replaced itself with the command, as bash
+    /// sometimes does, now does so always). Nothing is rewritten in Windows images or under a `SHELL` that is not
+    /// a POSIX shell ending with `-c` (PowerShell, `cmd`), and a `HEALTHCHECK CMD` that needs a shell is left as it
+    /// is (its signals do not matter). An array in single quotes runs today as
+    /// `/bin/sh -c "['app', '--port', '80']"`: the shell looks for a program named `[app,` and the container fails
+    /// to start; in exec form the program runs,
     /// which is what the brackets meant but a change all the same (as PID 1, and an ENTRYPOINT then receives the
     /// CMD as its arguments).
     ///
@@ -47,7 +61,7 @@ declare_transform! {
     /// - BuildKit check `JSONArgsRecommended`
     pub ExecForm {
         id: "exec-form",
-        summary: "Write CMD, ENTRYPOINT and HEALTHCHECK CMD as JSON arrays when the command needs no shell",
+        summary: "Write CMD, ENTRYPOINT and HEALTHCHECK CMD as JSON arrays (through `sh -c 'exec ...'` if needed)",
         applicability: Applicability::Unsafe,
         default_enabled: true,
         aliases: ["DL3025", "JSONArgsRecommended"],
@@ -84,9 +98,8 @@ impl Transform for ExecForm {
         }
         for instr in file.instructions() {
             let Some(command) = shell_command(file, instr) else { continue };
-            // A SHELL in effect runs the shell form with another shell (and its options); Windows images run
-            // `cmd /S /C`.
-            if file.shell_instruction(instr.index).is_some() || !run_context::posix_shell(file, instr.index) {
+            // Windows images run `cmd /S /C`, or a SHELL such as PowerShell.
+            if !run_context::posix_shell(file, instr.index) {
                 continue;
             }
             let keyword = instr.kind.as_str().to_ascii_uppercase();
@@ -111,20 +124,45 @@ impl Transform for ExecForm {
                 }
                 continue;
             }
-            let Some(words) = plain_words(text) else { continue };
-            if instr.kind == InstructionKind::Entrypoint
-                && let Some(cmd) = cmd_that_would_become_arguments(file, instr)
-            {
-                let (line, _) = file.line_col(cmd.range.start);
-                out.propose(
-                    instr.range.clone(),
-                    format!(
-                        "shell-form `ENTRYPOINT` runs under `/bin/sh -c`, which keeps it from receiving signals; \
-                         not rewritten because the CMD at line {line} would become its arguments in exec form"
-                    ),
-                );
+            let shell = file.shell_instruction(instr.index);
+            // An exec-form ENTRYPOINT would receive this CMD as its arguments; the shell call ignores them.
+            let arguments = match instr.kind {
+                InstructionKind::Entrypoint => cmd_that_would_become_arguments(file, instr),
+                _ => None,
+            };
+            let words = if shell.is_none() && arguments.is_none() { plain_words(text) } else { None };
+            let Some(words) = words else {
+                if let Some((array, program)) = shell_call(file, instr, shell, text) {
+                    let kept = match arguments {
+                        Some(cmd) => format!(
+                            "; the CMD at line {} stays ignored, as the shell call does not read its arguments",
+                            file.line_col(cmd.range.start).0
+                        ),
+                        None => String::new(),
+                    };
+                    out.fix(
+                        instr.range.clone(),
+                        format!(
+                            "shell-form `{what}` runs under `{program} -c`, which keeps the command from receiving \
+                             signals; written as the same shell call in exec form, with `exec` so that the command \
+                             replaces the shell: unsafe, as the command becomes PID 1 and gets signals such as \
+                             SIGTERM directly (it must handle them){kept}"
+                        ),
+                        format!("Write `{what}` as an exec-form shell call that execs the command"),
+                        vec![Edit::replacement(json_array(&array), command)],
+                    );
+                } else if let Some(cmd) = arguments {
+                    let (line, _) = file.line_col(cmd.range.start);
+                    out.propose(
+                        instr.range.clone(),
+                        format!(
+                            "shell-form `ENTRYPOINT` runs under `/bin/sh -c`, which keeps it from receiving signals; \
+                             not rewritten because the CMD at line {line} would become its arguments in exec form"
+                        ),
+                    );
+                }
                 continue;
-            }
+            };
             let array = json_array(&words);
             let extra = match instr.kind {
                 InstructionKind::Entrypoint => {
@@ -192,6 +230,60 @@ fn plain_words(text: &str) -> Option<Vec<&str>> {
         return None;
     }
     Some(words)
+}
+
+/// The exec form of a shell-form CMD or ENTRYPOINT that is one simple command, as the same shell call with `exec`
+/// in front of the command (see [`exec_body`]), and the shell's name: `/bin/sh -c`, or the SHELL in effect when it
+/// ends with `-c`. `None` when that cannot be written.
+fn shell_call(
+    file: &Dockerfile,
+    instr: &Instruction,
+    shell: Option<&Instruction>,
+    text: &str,
+) -> Option<(Vec<String>, String)> {
+    if instr.kind == InstructionKind::Healthcheck {
+        return None;
+    }
+    let body = exec_body(file.shell(instr.index)?, text)?;
+    let mut array: Vec<String> = match shell {
+        Some(s) => s.exec.clone()?,
+        None => vec!["/bin/sh".to_string(), "-c".to_string()],
+    };
+    if array.len() < 2 || array.last().map(String::as_str) != Some("-c") {
+        return None;
+    }
+    let program = array[0].clone();
+    array.push(body);
+    Some((array, program))
+}
+
+/// The script a POSIX shell should run so that a shell-form command line replaces the shell instead of running as
+/// its child: `exec` and the line, when the line is one simple command (words, expansions, quotes, redirections;
+/// no `;`, `&&`, `||`, `|`, `&`, subshell, group, negation, comment or leading `NAME=value`) whose name is not a
+/// builtin or keyword that only works inside a shell. A line that already starts with `exec` is kept as it is.
+/// `None` for anything else.
+fn exec_body(script: &ShellScript, line: &str) -> Option<String> {
+    if script.error_count() > 0 || script.has_comments() {
+        return None;
+    }
+    let [statement] = &script.statements()[..] else { return None };
+    if statement.terminator != Terminator::End || statement.pipelines.len() != 1 {
+        return None;
+    }
+    let top: Vec<&Command> = script.command_list().iter().filter(|c| c.placement == Placement::default()).collect();
+    let [command] = top[..] else { return None };
+    if command.range.start != statement.pipelines[0].start || !command.assignments.is_empty() {
+        return None;
+    }
+    let source = line.trim();
+    let name = command.name()?;
+    if name.is("exec") {
+        return (command.words.len() > 1).then(|| source.to_string());
+    }
+    if name.value.as_deref().is_some_and(|n| SHELL_ONLY.contains(&n)) {
+        return None;
+    }
+    Some(format!("exec {source}"))
 }
 
 /// The items of an array written with single quotes, as in Python (`['app', '--port', '80']`), which is not
@@ -303,6 +395,39 @@ mod tests {
             "['it's']",
         ] {
             assert_eq!(quoted_array(no), None, "{no:?}");
+        }
+    }
+
+    #[test]
+    fn exec_body_takes_one_simple_command() {
+        let body = |t: &str| {
+            let script = ShellScript::parse(crate::syntax::MappedText::from_ranges(t, std::iter::once(0..t.len())));
+            exec_body(&script, t)
+        };
+        assert_eq!(body("app --port \"$PORT\" 2>&1").as_deref(), Some("exec app --port \"$PORT\" 2>&1"));
+        assert_eq!(body(" echo $(date) ").as_deref(), Some("exec echo $(date)"));
+        assert_eq!(body("exec app $X").as_deref(), Some("exec app $X"));
+        assert_eq!(body("2>log app").as_deref(), Some("exec 2>log app"));
+        for no in [
+            "a && b",
+            "a; b",
+            "a | b",
+            "a &",
+            "(a)",
+            "{ a; }",
+            "! a",
+            "A=1 a",
+            "cd $D",
+            "exec",
+            "exec >log",
+            "a # c",
+            "if a; then b; fi",
+            "a\nb",
+            "",
+            "for x in y; do a; done",
+            "a \"unterminated",
+        ] {
+            assert_eq!(body(no), None, "{no:?}");
         }
     }
 

@@ -1,9 +1,9 @@
 FROM debian:12 AS base
-ENTRYPOINT app --serve
+ENTRYPOINT ["/bin/sh", "-c", "exec app --serve"]
 CMD ["--port", "80"]
 
 FROM debian:12 AS other
-ENTRYPOINT tool run
+ENTRYPOINT ["/bin/sh", "-c", "exec tool run"]
 
 FROM other
 CMD ["--verbose"]

@@ -1,6 +1,0 @@
-FROM debian:12 AS base
-SHELL ["/bin/bash", "-o", "pipefail", "-c"]
-CMD app --serve
-
-FROM base
-ENTRYPOINT app

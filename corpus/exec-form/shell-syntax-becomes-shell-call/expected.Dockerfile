@@ -1,0 +1,13 @@
+FROM debian:12
+CMD ["/bin/sh", "-c", "exec echo $HOME"]
+CMD ["/bin/sh", "-c", "exec app > /var/log/app.log 2>&1"]
+CMD ["/bin/sh", "-c", "exec ls *.conf"]
+CMD ["/bin/sh", "-c", "exec app --name 'my app'"]
+CMD ["/bin/sh", "-c", "exec app \"x\""]
+CMD ["/bin/sh", "-c", "exec app --serve"]
+CMD ["/bin/sh", "-c", "exec app \\$x"]
+CMD ["/bin/sh", "-c", "exec app {a,b}"]
+CMD ["/bin/sh", "-c", "exec `app`"]
+CMD ["/bin/sh", "-c", "exec \"$APP\" --port \"${PORT:-8080}\""]
+CMD ["/bin/sh", "-c", "exec app --path=C:\\dir\\file \"tab\tin quotes\""]
+ENTRYPOINT ["/bin/sh", "-c", "exec locust --host=\"http://${FRONTEND_ADDR}\" -u \"${USERS:-10}\" 2>&1"]
