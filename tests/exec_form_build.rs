@@ -18,7 +18,7 @@
 
 mod common;
 
-use common::docker::{Docker, stderr, stdout};
+use common::docker::{Docker, Images, stderr, stdout};
 use dfix::config::Config;
 use dfix::engine::{self, Options};
 use dfix::fix::Applicability;
@@ -36,27 +36,13 @@ fn fix(input: &str) -> String {
     engine::fix(input, &options).expect("the Dockerfile parses").output
 }
 
-/// Removes the images it holds when dropped.
-struct Images<'a> {
-    docker: &'a Docker,
-    tags: Vec<String>,
-}
-
-impl Drop for Images<'_> {
-    fn drop(&mut self) {
-        for tag in &self.tags {
-            self.docker.command(&["image", "rm", "--force", tag]);
-        }
-    }
-}
-
 /// Build `dockerfile` as `tag` with an empty context.
 fn build(docker: &Docker, images: &mut Images<'_>, dockerfile: &str, tag: &str) {
     let context = tempfile::tempdir().unwrap();
     let path = context.path().join("Dockerfile");
     std::fs::write(&path, dockerfile).unwrap();
     let out = docker.command(&["build", "-t", tag, "-f", path.to_str().unwrap(), context.path().to_str().unwrap()]);
-    images.tags.push(tag.to_string());
+    images.push(tag);
     assert!(out.status.success(), "building {tag} failed:\n{dockerfile}\n{}{}", stdout(&out), stderr(&out));
 }
 
@@ -106,7 +92,7 @@ fn build_pair(
 #[test]
 fn entrypoint_with_a_variable_becomes_pid_1_and_still_ignores_its_arguments() {
     let Some(docker) = common::docker::engine_or_skip(false) else { return };
-    let mut images = Images { docker: &docker, tags: Vec::new() };
+    let mut images = Images::new(&docker);
     let original = format!(
         "FROM {}\nENV PROC_FILE=/proc/1/comm\nENTRYPOINT cat \"$PROC_FILE\"\nCMD [\"--no-such-option\"]\n",
         common::docker::BASE_IMAGE
@@ -129,7 +115,7 @@ fn entrypoint_with_a_variable_becomes_pid_1_and_still_ignores_its_arguments() {
 #[test]
 fn cmd_under_a_bash_shell_keeps_its_shell_and_options() {
     let Some(docker) = common::docker::engine_or_skip(false) else { return };
-    let mut images = Images { docker: &docker, tags: Vec::new() };
+    let mut images = Images::new(&docker);
     let original = format!(
         "FROM {}\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nENV PROC_FILE=/proc/1/comm\n\
          CMD cat \"$PROC_FILE\" 2>&1\n",

@@ -32,7 +32,7 @@ use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::docker::{Docker, stderr, stdout};
+use common::docker::{Docker, Images, stderr, stdout};
 use dfix::config::Config;
 use dfix::engine::{self, Options};
 use dfix::knowledge::Knowledge;
@@ -77,27 +77,6 @@ impl Docker {
         let out = self.command(&["run", "--rm", "--network", "none", tag, "cat", "/data/sum"]);
         assert!(out.status.success(), "cannot read /data/sum in {tag}: {}", stderr(&out));
         stdout(&out)
-    }
-}
-
-/// Removes the images it holds when dropped, children first (in reverse order of `push`).
-struct Images<'a> {
-    docker: &'a Docker,
-    tags: Vec<String>,
-}
-
-impl Images<'_> {
-    fn push(&mut self, tag: &str) -> String {
-        self.tags.push(tag.to_string());
-        tag.to_string()
-    }
-}
-
-impl Drop for Images<'_> {
-    fn drop(&mut self) {
-        for tag in self.tags.iter().rev() {
-            self.docker.command(&["image", "rm", "--force", "--no-prune", tag]);
-        }
     }
 }
 
@@ -276,7 +255,7 @@ fn gnu_wget_gets_the_same_file_with_a_short_log() {
     let (unique, seed) = unique();
     let file = pseudo_random(seed, FILE_SIZE);
     let server = Server::start(file.clone());
-    let mut images = Images { docker: &docker, tags: Vec::new() };
+    let mut images = Images::new(&docker);
     let dockerfile = |path: &str| {
         format!(
             "FROM debian:bookworm\n\
@@ -328,7 +307,7 @@ fn busybox_wget_gets_the_same_file_quietly_and_still_reports_errors() {
     let (unique, seed) = unique();
     let file = pseudo_random(seed, FILE_SIZE);
     let server = Server::start(file.clone());
-    let mut images = Images { docker: &docker, tags: Vec::new() };
+    let mut images = Images::new(&docker);
 
     // A BusyBox image, as far as dfix can tell from its name, whose `wget` is BusyBox's.
     let base = images.push(&format!("busybox:dfix-wget-test-{unique}"));

@@ -89,3 +89,30 @@ pub fn stdout(o: &Output) -> String {
 pub fn stderr(o: &Output) -> String {
     text(&o.stderr)
 }
+
+/// Removes the images it holds when dropped, children first (in reverse order of `push`). `--no-prune` keeps their
+/// untagged parent layers as the build cache of the next run.
+pub struct Images<'a> {
+    docker: &'a Docker,
+    tags: Vec<String>,
+}
+
+impl<'a> Images<'a> {
+    pub fn new(docker: &'a Docker) -> Self {
+        Images { docker, tags: Vec::new() }
+    }
+
+    /// Hold `tag`; returns it.
+    pub fn push(&mut self, tag: &str) -> String {
+        self.tags.push(tag.to_string());
+        tag.to_string()
+    }
+}
+
+impl Drop for Images<'_> {
+    fn drop(&mut self) {
+        for tag in self.tags.iter().rev() {
+            self.docker.command(&["image", "rm", "--force", "--no-prune", tag]);
+        }
+    }
+}
